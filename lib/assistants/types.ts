@@ -29,6 +29,8 @@ export interface ScoreTable {
 /** Anything that scores a query's candidate passages (run files, BM25, a dense encoder, a hub model). */
 export interface Scorer {
   readonly name: string;
+  /** Content hash of what determines the scores (run file, weights, parameters); score tables are cached only for scorers that have one. */
+  readonly cacheKey?: string;
   /** Scores of `docIds` for `query`, aligned with `docIds`; NaN where the scorer has no score. */
   score(query: Query, docIds: readonly DocId[], collection: Collection): Promise<Float64Array>;
 }

@@ -1,0 +1,12 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { patchWasmKernels } from '../lib/backend/wasm-kernels';
+import { createGloveStudent } from '../lib/models/gloveStudent';
+import { DEFAULT_STUDENT } from '../lib/models/config';
+import { readFileSync } from 'node:fs'; import { gunzipSync } from 'node:zlib';
+(async()=>{ await tf.setBackend('wasm'); patchWasmKernels();
+const lines = gunzipSync(readFileSync('data/demo/dl19/passages.jsonl.gz')).toString().split('\n').filter(Boolean).map(l=>JSON.parse(l).text);
+const cfg = {...DEFAULT_STUDENT, ...JSON.parse(process.argv[2]??'{}')};
+let t0=Date.now(); const {model, coverage} = createGloveStudent({config: cfg, idfTexts: lines, seed: 1}); console.log('build ms', Date.now()-t0, coverage);
+t0=Date.now(); await model.encode(lines.slice(0,2000),'passage'); console.log(JSON.stringify(process.argv[2]), 'encode 2000 ms', Date.now()-t0);
+})();

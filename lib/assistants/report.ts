@@ -1,0 +1,149 @@
+/**
+ * The assistants report behind `mta4dpr assistants`: for a configured teacher and assistants on a
+ * dataset, each model's retrieval quality over the candidates, its mean distance to the teacher
+ * (KL, footrule, RBO), the fused assistant's, and whether fusion is closer than the assistants'
+ * average and than the best assistant.
+ */
+import { candidatesFromQrels, candidatesFromRuns, loadDataset, readTrecRun, type Dataset } from '../data';
+import type { CandidateLists, QueryId, Run, RunEntry } from '../data/types';
+import { evaluate } from '../eval';
+import type { AssistantsConfig, ModelSpec } from './config';
+import { Bm25Scorer } from './scorers/bm25';
+import { RankOnlyScorer, RunFileScorer } from './scorers/runFile';
+import { buildScoreTable, missingCounts, type ScoreTableProgress } from './scoreTable';
+import { distanceToTeacher, selectAssistant } from './selection';
+import { FUSED, queryDistributions, runFromTable, type ViewOptions } from './tableView';
+import type { Scorer, ScoreTable } from './types';
+
+const MEASURES = ['nDCG@10', 'RR(rel=2)@10'] as const;
+const DISTANCES = ['kl', 'footrule', 'rbo'] as const;
+type Distance = (typeof DISTANCES)[number];
+
+/** One row of the report: a model's quality and its mean distances to the teacher. */
+export interface ModelReportRow {
+  readonly name: string;
+  readonly role: 'teacher' | 'assistant' | 'fused';
+  readonly quality: Record<string, number>;
+  /** Mean over queries; RBO is a similarity (higher = closer). Undefined for the teacher. */
+  readonly distance?: Record<Distance, number>;
+}
+
+/** The whole report (also the `--json` output). */
+export interface AssistantsReport {
+  readonly dataset: string;
+  readonly queries: number;
+  readonly queriesWithoutCandidates: QueryId[];
+  readonly candidatesPerQuery: number;
+  readonly missing: Record<string, { missing: number; pairs: number }>;
+  readonly rows: ModelReportRow[];
+  readonly assistantsAverage: Record<Distance, number>;
+  readonly bestAssistant: Record<Distance, string>;
+  readonly fusedCloserThanAverage: Record<Distance, boolean>;
+  readonly fusedCloserThanBest: Record<Distance, boolean>;
+  /** Per-query KL selection (batches of one query): how often each candidate is chosen. */
+  readonly perQueryKlChoice: Record<string, number>;
+}
+
+/** A Scorer for a teacher/assistant spec of the dataset. */
+export async function scorerFromSpec(spec: ModelSpec, dataset: Dataset): Promise<Scorer> {
+  if (spec.kind === 'bm25') return new Bm25Scorer(spec.name);
+  const system = spec.run ?? spec.name;
+  const path = dataset.runFiles[system];
+  if (!path) throw new RangeError(`dataset ${dataset.name} has no run '${system}' (runs: ${Object.keys(dataset.runFiles).join(', ')})`);
+  return spec.kind === 'rank' ? RankOnlyScorer.fromFile(path, spec.name) : RunFileScorer.fromFile(path, spec.name);
+}
+
+async function configuredCandidates(config: AssistantsConfig, dataset: Dataset): Promise<CandidateLists> {
+  if (config.candidates.from === 'pool') {
+    if (!dataset.qrels) throw new RangeError(`candidates from 'pool' need qrels; ${dataset.name} has none`);
+    return candidatesFromQrels(dataset.qrels);
+  }
+  const specs = [config.teacher, ...config.assistants].filter((s) => s.kind !== 'bm25');
+  if (specs.length === 0) throw new RangeError("candidates from 'runs' need at least one run-backed model");
+  const runs: Run[] = [];
+  for (const s of specs) {
+    const path = dataset.runFiles[s.run ?? s.name];
+    if (!path) throw new RangeError(`dataset ${dataset.name} has no run '${s.run ?? s.name}'`);
+    runs.push((await readTrecRun(path, { name: s.name })).value);
+  }
+  return candidatesFromRuns(runs, { depth: config.candidates.depth, queries: dataset.queries.queries.keys() });
+}
+
+function fusedRun(table: ScoreTable, view: ViewOptions): Run {
+  const byQuery = new Map<QueryId, RunEntry[]>();
+  for (const qid of table.byQuery.keys()) {
+    const d = queryDistributions(table, qid, view);
+    const f = d.candidates[FUSED];
+    byQuery.set(qid, d.docIds.map((docId, j) => ({ docId, score: f[j], rank: 0 })));
+  }
+  return { name: FUSED, byQuery };
+}
+
+/** Computes the report for a validated config (loads data, builds the score table). */
+export async function assistantsReport(config: AssistantsConfig, opts: { onProgress?: (p: ScoreTableProgress) => void } = {}): Promise<AssistantsReport & { table: ScoreTable }> {
+  const dataset = await loadDataset(config.dataset);
+  const teacher = await scorerFromSpec(config.teacher, dataset);
+  const assistants = await Promise.all(config.assistants.map((a) => scorerFromSpec(a, dataset)));
+  const all = await configuredCandidates(config, dataset);
+  const byQuery = new Map([...all.byQuery].filter(([, l]) => l.length >= 2));
+  const queriesWithoutCandidates = [...all.byQuery.keys()].filter((q) => !byQuery.has(q));
+  const table = await buildScoreTable({ teacher, assistants, queries: dataset.queries, candidates: { byQuery }, collection: dataset.collection }, { cacheDir: config.cacheDir, onProgress: opts.onProgress });
+  const view: ViewOptions = { distribution: config.distribution, missing: config.missing, fusion: config.fusion };
+  const names = [...config.assistants.map((a) => a.name), FUSED];
+  const sums: Record<string, Record<Distance, number>> = Object.fromEntries(names.map((n) => [n, { kl: 0, footrule: 0, rbo: 0 }]));
+  const perQueryKlChoice: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
+  for (const qid of table.byQuery.keys()) {
+    const d = queryDistributions(table, qid, view);
+    for (const n of names) for (const m of DISTANCES) sums[n][m] += distanceToTeacher(d.teacher, d.candidates[n], m, config.selection.rboP);
+    perQueryKlChoice[selectAssistant([d], { measure: 'kl' }).chosen] += 1;
+  }
+  const nq = table.byQuery.size;
+  const mean = (n: string) => Object.fromEntries(DISTANCES.map((m) => [m, sums[n][m] / nq])) as Record<Distance, number>;
+  const quality = (run: Run) => (dataset.qrels ? evaluate(dataset.qrels, run, MEASURES, { relLevel: 1 }).mean : {});
+  const rows: ModelReportRow[] = [
+    { name: config.teacher.name, role: 'teacher', quality: quality(runFromTable(table, config.teacher.name)) },
+    ...config.assistants.map((a): ModelReportRow => ({ name: a.name, role: 'assistant', quality: quality(runFromTable(table, a.name)), distance: mean(a.name) })),
+    { name: FUSED, role: 'fused', quality: quality(fusedRun(table, view)), distance: mean(FUSED) },
+  ];
+  const assistantRows = rows.filter((r) => r.role === 'assistant');
+  const closer = (m: Distance, a: number, b: number) => (m === 'rbo' ? a > b : a < b);
+  const assistantsAverage = Object.fromEntries(DISTANCES.map((m) => [m, assistantRows.reduce((s, r) => s + r.distance![m], 0) / assistantRows.length])) as Record<Distance, number>;
+  const bestAssistant = Object.fromEntries(DISTANCES.map((m) => [m, assistantRows.reduce((b, r) => (closer(m, r.distance![m], b.distance![m]) ? r : b)).name])) as Record<Distance, string>;
+  const fused = mean(FUSED);
+  const bestValue = (m: Distance) => assistantRows.find((r) => r.name === bestAssistant[m])!.distance![m];
+  return {
+    dataset: config.dataset,
+    queries: nq,
+    queriesWithoutCandidates,
+    candidatesPerQuery: [...table.byQuery.values()].reduce((s, q) => s + q.docIds.length, 0) / Math.max(1, nq),
+    missing: missingCounts(table),
+    rows,
+    assistantsAverage,
+    bestAssistant,
+    fusedCloserThanAverage: Object.fromEntries(DISTANCES.map((m) => [m, closer(m, fused[m], assistantsAverage[m])])) as Record<Distance, boolean>,
+    fusedCloserThanBest: Object.fromEntries(DISTANCES.map((m) => [m, closer(m, fused[m], bestValue(m))])) as Record<Distance, boolean>,
+    perQueryKlChoice,
+    table,
+  };
+}
+
+/** The report as a plain-text table. */
+export function formatAssistantsReport(r: AssistantsReport): string {
+  const f = (x: number | undefined, d = 4) => (x === undefined ? '' : x.toFixed(d));
+  const lines = [
+    `dataset ${r.dataset}: ${r.queries} queries, ${r.candidatesPerQuery.toFixed(1)} candidates/query` + (r.queriesWithoutCandidates.length ? ` (${r.queriesWithoutCandidates.length} queries without candidates left out)` : ''),
+    `missing scores: ${Object.entries(r.missing).map(([n, m]) => `${n} ${m.missing}/${m.pairs}`).join(', ')}`,
+    '',
+    `${'model'.padEnd(28)} ${'role'.padEnd(9)} ${'nDCG@10'.padStart(8)} ${'RR@10'.padStart(8)} ${'KL'.padStart(8)} ${'footrule'.padStart(8)} ${'RBO'.padStart(8)}`,
+  ];
+  for (const row of r.rows) {
+    lines.push(`${row.name.padEnd(28)} ${row.role.padEnd(9)} ${f(row.quality['nDCG@10']).padStart(8)} ${f(row.quality['RR(rel=2)@10']).padStart(8)} ${f(row.distance?.kl).padStart(8)} ${f(row.distance?.footrule).padStart(8)} ${f(row.distance?.rbo).padStart(8)}`);
+  }
+  lines.push(`${'assistants average'.padEnd(38)} ${''.padStart(17)} ${f(r.assistantsAverage.kl).padStart(8)} ${f(r.assistantsAverage.footrule).padStart(8)} ${f(r.assistantsAverage.rbo).padStart(8)}`);
+  lines.push('');
+  for (const m of ['kl', 'footrule', 'rbo'] as const) {
+    lines.push(`${m}: fused ${r.fusedCloserThanAverage[m] ? 'IS' : 'is NOT'} closer than the assistants' average; ${r.fusedCloserThanBest[m] ? 'IS' : 'is NOT'} closer than the best assistant (${r.bestAssistant[m]})`);
+  }
+  lines.push(`per-query KL choice: ${Object.entries(r.perQueryKlChoice).map(([n, c]) => `${n} ${c}`).join(', ')}`);
+  return lines.join('\n');
+}

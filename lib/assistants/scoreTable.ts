@@ -1,0 +1,115 @@
+/**
+ * Builds a ScoreTable (models × (query, candidate), missing = NaN) by running each scorer over each
+ * query's candidates. Every (scorer, query) chunk is cached on disk under a content-hash key and
+ * written atomically, so an interrupted build resumes where it stopped and a changed input
+ * (run file, query text, candidate list, collection) recomputes only what depends on it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CandidateLists, Collection, DocId, QuerySet } from '../data/types';
+import { sha256, writeFileAtomic } from '../io';
+import type { ModelColumn, QueryScores, Scorer, ScoreTable } from './types';
+
+/** Inputs of {@link buildScoreTable}: the teacher first, then the assistants (column order). */
+export interface ScoreTableInputs {
+  readonly teacher: Scorer;
+  readonly assistants: readonly Scorer[];
+  readonly queries: QuerySet;
+  readonly candidates: CandidateLists;
+  readonly collection: Collection;
+}
+
+/** Progress of a build: one event per (scorer, query) chunk. */
+export interface ScoreTableProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly model: string;
+  readonly queryId: string;
+  readonly cached: boolean;
+}
+
+/** Options of {@link buildScoreTable}: a cache folder (off when absent) and a progress callback. */
+export interface ScoreTableOptions {
+  readonly cacheDir?: string;
+  readonly onProgress?: (p: ScoreTableProgress) => void;
+}
+
+/** Content fingerprint of a collection (ids, titles and texts in order). */
+export function collectionFingerprint(collection: Collection): string {
+  const parts: string[] = [];
+  for (const p of collection.passages.values()) parts.push(p.id, p.title ?? '', p.text);
+  return sha256(collection.passages.size, parts.join('\u0001'));
+}
+
+function encodeScores(s: Float64Array): Array<number | null> {
+  return Array.from(s, (v) => (Number.isNaN(v) ? null : v));
+}
+
+function readChunk(path: string, n: number): Float64Array | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const v = JSON.parse(readFileSync(path, 'utf8')) as { scores?: unknown };
+    if (!Array.isArray(v.scores) || v.scores.length !== n) return undefined;
+    if (!v.scores.every((x) => x === null || typeof x === 'number')) return undefined;
+    return Float64Array.from(v.scores as Array<number | null>, (x) => (x === null ? NaN : x));
+  } catch {
+    // A corrupt chunk (should not happen with atomic writes) is recomputed, not trusted.
+    return undefined;
+  }
+}
+
+/**
+ * Scores every query's candidates with the teacher and each assistant. Queries come in candidate
+ * order; a candidate query missing from `queries` is an error. Missing scores are NaN.
+ */
+export async function buildScoreTable(inputs: ScoreTableInputs, options: ScoreTableOptions = {}): Promise<ScoreTable> {
+  const scorers = [inputs.teacher, ...inputs.assistants];
+  const names = new Set<string>();
+  for (const s of scorers) {
+    if (names.has(s.name)) throw new RangeError(`buildScoreTable: two models named '${s.name}'`);
+    names.add(s.name);
+  }
+  const models: ModelColumn[] = scorers.map((s, i) => ({ name: s.name, role: i === 0 ? 'teacher' : 'assistant' }));
+  const unknown = [...inputs.candidates.byQuery.keys()].filter((q) => !inputs.queries.queries.has(q));
+  if (unknown.length > 0) throw new RangeError(`buildScoreTable: ${unknown.length} candidate queries are not in ${inputs.queries.name} (${unknown.slice(0, 5).join(', ')})`);
+  const fingerprint = options.cacheDir ? collectionFingerprint(inputs.collection) : '';
+  const total = scorers.length * inputs.candidates.byQuery.size;
+  let done = 0;
+  const byQuery = new Map<string, QueryScores>();
+  for (const [qid, docIds] of inputs.candidates.byQuery) {
+    const query = inputs.queries.queries.get(qid)!;
+    const scores: Float64Array[] = [];
+    for (const scorer of scorers) {
+      const path = options.cacheDir && scorer.cacheKey
+        ? join(options.cacheDir, sha256(scorer.cacheKey).slice(0, 16), `${sha256(scorer.cacheKey, fingerprint, qid, query.text, docIds as DocId[])}.json`)
+        : undefined;
+      let s = path ? readChunk(path, docIds.length) : undefined;
+      const cached = s !== undefined;
+      if (!s) {
+        s = await scorer.score(query, docIds, inputs.collection);
+        if (s.length !== docIds.length) throw new RangeError(`scorer ${scorer.name} returned ${s.length} scores for ${docIds.length} candidates of query ${qid}`);
+        if (path) await writeFileAtomic(path, JSON.stringify({ model: scorer.name, queryId: qid, scores: encodeScores(s) }));
+      }
+      scores.push(s);
+      done += 1;
+      options.onProgress?.({ done, total, model: scorer.name, queryId: qid, cached });
+    }
+    byQuery.set(qid, { queryId: qid, docIds: docIds.slice(), scores });
+  }
+  return { models, byQuery };
+}
+
+/** Per model, how many (query, candidate) pairs have no score. */
+export function missingCounts(table: ScoreTable): Record<string, { missing: number; pairs: number }> {
+  const out: Record<string, { missing: number; pairs: number }> = {};
+  table.models.forEach((m, i) => {
+    let missing = 0;
+    let pairs = 0;
+    for (const q of table.byQuery.values()) {
+      pairs += q.docIds.length;
+      for (const v of q.scores[i]) if (Number.isNaN(v)) missing += 1;
+    }
+    out[m.name] = { missing, pairs };
+  });
+  return out;
+}

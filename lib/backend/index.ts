@@ -1,0 +1,7 @@
+/** tfjs backend selection and the machine/backend report every result records. */
+export * from './types';
+export { initBackend, backendReport, resolveRequest, type InitBackendOptions } from './init';
+export { formatBackendReport } from './report';
+export { probeTfjsNodeGpu, probeTfjsNode, probeWasm, nvidiaGpus, type ProbeResult } from './probe';
+export { INSTALL_HINTS } from './install-hints';
+export { patchWasmKernels } from './wasm-kernels';

@@ -1,0 +1,18 @@
+/**
+ * What to tell a user who forced a backend that is not there: the package and how to get it.
+ */
+import type { BackendName } from './types';
+
+/** One paragraph naming the missing piece and the install route, per backend. */
+export const INSTALL_HINTS: Record<BackendName, string> = {
+  'tensorflow-gpu':
+    'It needs @tensorflow/tfjs-node-gpu@4.22.0: run `npm run setup:gpu` on a machine with an NVIDIA GPU, ' +
+    'CUDA 11.2 and cuDNN 8.1 (the package downloads libtensorflow 2.9.1 at install). Newer CUDA (12.x, Hopper) ' +
+    'generally does not load it: use a CUDA 11.2 container, or --backend wasm / cpu.',
+  tensorflow:
+    'It needs @tensorflow/tfjs-node@4.22.0 (native CPU TensorFlow): `npm install --no-save @tensorflow/tfjs-node@4.22.0` ' +
+    'on a machine that can download libtensorflow 2.9.1. The copy in node_modules/@tensorflow/tfjs-node may be the ' +
+    'danfojs-node shim, which does not count.',
+  wasm: 'It needs @tensorflow/tfjs-backend-wasm@4.22.0 (a regular dependency): run `npm install`.',
+  cpu: 'It needs @tensorflow/tfjs@4.22.0 (a regular dependency): run `npm install`.',
+};

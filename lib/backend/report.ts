@@ -1,0 +1,48 @@
+/**
+ * Builds the backend report (what runs, on which machine) and its human-readable form.
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as os from 'node:os';
+import type { BackendName, BackendReport, BackendRequest } from './types';
+
+/** Threads of the active backend: wasm asks the module, native TF uses about one per core, cpu is single-threaded JS. */
+function threadsOf(backend: BackendName): number {
+  if (backend === 'wasm') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const wasm = require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount?: () => number };
+    return wasm.getThreadsCount?.() ?? 1;
+  }
+  if (backend === 'cpu') return 1;
+  return os.cpus().length;
+}
+
+/** Collects the report for the backend just activated. */
+export async function collectReport(backend: BackendName, requested: BackendRequest, gpu?: string): Promise<BackendReport> {
+  const report: BackendReport = {
+    backend,
+    requested,
+    tfjsVersion: tf.version_core,
+    threads: threadsOf(backend),
+    node: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    cpus: os.cpus().length,
+    totalMemGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+  };
+  if (backend === 'wasm') report.wasmSimd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+  if (gpu) report.gpu = gpu;
+  return report;
+}
+
+/** One short paragraph for logs and notebooks. */
+export function formatBackendReport(r: BackendReport): string {
+  const extras = [
+    r.wasmSimd !== undefined ? `SIMD ${r.wasmSimd ? 'on' : 'off'}` : undefined,
+    `${r.threads} thread${r.threads === 1 ? '' : 's'}`,
+    r.gpu ? `GPU ${r.gpu}` : undefined,
+  ].filter(Boolean).join(', ');
+  return [
+    `tfjs ${r.tfjsVersion} backend: ${r.backend} (requested: ${r.requested}; ${extras})`,
+    `machine: node ${r.node}, ${r.platform}/${r.arch}, ${r.cpus} CPUs, ${r.totalMemGiB} GiB RAM`,
+  ].join('\n');
+}

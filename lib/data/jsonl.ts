@@ -1,0 +1,84 @@
+/**
+ * JSON-lines collections: BEIR `corpus.jsonl` and our `passages.jsonl(.gz)` (`_id`, optional
+ * `title`, `text`; the DL21/22 bundles use `docid`), validated record by record with zod.
+ */
+import { gzipSync } from 'node:zlib';
+import { z } from 'zod';
+import { readLines } from '../io/lines';
+import { writeFileAtomic } from '../io/atomic';
+import type { Collection, Loaded, Passage } from './types';
+import { IdTracker, LoadReporter, acceptText, fileStem, type ReadOptions } from './validate';
+
+const idField = z.union([z.string(), z.number()]).transform((v) => String(v).trim());
+
+const passageRecord = z.object({
+  _id: idField.optional(),
+  docid: idField.optional(),
+  id: idField.optional(),
+  title: z.string().nullish(),
+  text: z.string(),
+});
+
+/** Parses one JSON line into an object, or returns the reason it is not one. */
+export function parseJsonLine(text: string): { value: unknown } | { error: string } {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch (e) {
+    return { error: `invalid JSON (${(e as Error).message})` };
+  }
+}
+
+/** Describes a zod failure in one short line: field path and message. */
+export function zodReason(err: z.ZodError): string {
+  const issue = err.issues[0];
+  const at = issue.path.length > 0 ? issue.path.join('.') : 'record';
+  return `invalid record: ${at}: ${issue.message}`;
+}
+
+/** Reads a JSONL collection (`_id` | `docid` | `id`, optional `title`, `text`), gzip-aware. */
+export async function readJsonlCollection(path: string, opts: ReadOptions = {}): Promise<Loaded<Collection>> {
+  const reporter = new LoadReporter(path, opts.strict);
+  const ids = new IdTracker();
+  const passages = new Map<string, Passage>();
+  for await (const { line, text } of readLines(path)) {
+    if (text.trim() === '') {
+      reporter.skip(line, 'blank line');
+      continue;
+    }
+    const parsed = parseJsonLine(text);
+    if ('error' in parsed) {
+      reporter.skip(line, parsed.error);
+      continue;
+    }
+    const rec = passageRecord.safeParse(parsed.value);
+    if (!rec.success) {
+      reporter.skip(line, zodReason(rec.error));
+      continue;
+    }
+    const id = rec.data._id ?? rec.data.docid ?? rec.data.id;
+    if (id === undefined || id === '') {
+      reporter.skip(line, 'missing id (_id, docid or id)');
+      continue;
+    }
+    if (!acceptText(reporter, line, rec.data.text)) continue;
+    const dup = ids.check(id, line);
+    if (dup) {
+      reporter.skip(line, dup);
+      continue;
+    }
+    const title = rec.data.title?.trim() ? rec.data.title : undefined;
+    passages.set(id, title === undefined ? { id, text: rec.data.text } : { id, title, text: rec.data.text });
+  }
+  const report = reporter.finish(passages.size);
+  return { value: { name: opts.name ?? fileStem(path), passages }, report };
+}
+
+/** Writes a collection as BEIR-style JSONL (`_id`, `title` when set, `text`), gzipped when the path ends in .gz. */
+export async function writeJsonlCollection(path: string, collection: Collection): Promise<void> {
+  const lines: string[] = [];
+  for (const p of collection.passages.values()) {
+    lines.push(JSON.stringify(p.title === undefined ? { _id: p.id, text: p.text } : { _id: p.id, title: p.title, text: p.text }) + '\n');
+  }
+  const body = lines.join('');
+  await writeFileAtomic(path, path.endsWith('.gz') ? gzipSync(Buffer.from(body, 'utf8')) : body);
+}

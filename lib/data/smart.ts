@@ -1,0 +1,178 @@
+/**
+ * SMART-format test collections (Cranfield, CACM, CISI, MED): records open with `.I n`, then
+ * fields `.T` title, `.A` authors, `.B` bibliography, `.W` text (others such as `.X`, `.N`, `.K`
+ * are read and ignored). Also Cranfield's `cranqrel` (`qid docid code`).
+ *
+ * Cranfield quirks, handled here:
+ *  - `cran.qry` numbers its 225 queries 1, 2, 4, 8, 9, … 365, while `cranqrel` numbers them
+ *    1..225 in file order. `readSmartQueries(path, { ids: 'sequential' })` gives the ids cranqrel
+ *    uses; the default `'original'` keeps the `.I` numbers (leading zeros removed).
+ *  - documents 471 and 995 are empty (no title, no text): they are skipped and reported.
+ *  - cranqrel codes are -1, 1, 2, 3, 4. Following ir_datasets, 4 = complete answer, 3 = high
+ *    relevance, 2 = useful background, 1 = minimum interest, -1 = no interest; so by default a code
+ *    c ≥ 1 becomes grade c and -1 becomes grade 0 (judged non-relevant). The original Cranfield
+ *    report numbers the scale the other way (1 = complete answer, 5 = no interest); `scale:
+ *    'original'` maps 1→4, 2→3, 3→2, 4→1, 5 and -1→0 for that reading.
+ */
+import { readLines } from '../io/lines';
+import type { Collection, Loaded, Passage, Qrels, Query, QuerySet } from './types';
+import { IdTracker, LoadReporter, acceptText, fileStem, type ReadOptions } from './validate';
+
+/** One `.I` record: its id, the line it starts on, and its fields by letter. */
+export interface SmartRecord {
+  readonly id: string;
+  readonly line: number;
+  readonly fields: ReadonlyMap<string, string>;
+}
+
+/** Numeric ids are normalised (`001` → `1`) so they match qrels files; others are kept as written. */
+function normaliseId(raw: string): string {
+  return /^\d+$/.test(raw) ? String(Number(raw)) : raw;
+}
+
+/** Streams the `.I` records of a SMART file; stray text before the first `.I` is reported. */
+export async function* smartRecords(path: string, reporter: LoadReporter): AsyncGenerator<SmartRecord> {
+  let current: { id: string; line: number; fields: Map<string, string[]> } | undefined;
+  let field: string | undefined;
+  const finish = (): SmartRecord | undefined => {
+    if (!current) return undefined;
+    const fields = new Map<string, string>();
+    for (const [k, lines] of current.fields) fields.set(k, lines.join('\n').trim());
+    return { id: current.id, line: current.line, fields };
+  };
+  for await (const { line, text } of readLines(path)) {
+    const marker = /^\.([A-Z])(?:\s+(.*))?$/.exec(text);
+    if (marker && marker[1] === 'I') {
+      const done = finish();
+      if (done) yield done;
+      const raw = (marker[2] ?? '').trim();
+      if (raw === '') {
+        reporter.skip(line, '".I" without an id');
+        current = undefined;
+      } else {
+        current = { id: normaliseId(raw), line, fields: new Map() };
+      }
+      field = undefined;
+      continue;
+    }
+    if (marker) {
+      field = marker[1];
+      if (current && !current.fields.has(field)) current.fields.set(field, []);
+      // Some SMART files put the field's first words on the marker line.
+      if (current && marker[2]) current.fields.get(field)!.push(marker[2]);
+      continue;
+    }
+    if (!current) {
+      if (text.trim() !== '') reporter.skip(line, 'text outside any ".I" record');
+      continue;
+    }
+    if (field === undefined) {
+      if (text.trim() !== '') reporter.skip(line, 'text before the first field marker of the record');
+      continue;
+    }
+    current.fields.get(field)!.push(text);
+  }
+  const done = finish();
+  if (done) yield done;
+}
+
+/** Reads SMART documents: title from `.T`, text from `.W` (falling back to `.T` when `.W` is empty). */
+export async function readSmartDocuments(path: string, opts: ReadOptions = {}): Promise<Loaded<Collection>> {
+  const reporter = new LoadReporter(path, opts.strict);
+  const ids = new IdTracker();
+  const passages = new Map<string, Passage>();
+  for await (const rec of smartRecords(path, reporter)) {
+    const title = rec.fields.get('T') ?? '';
+    const body = rec.fields.get('W') ?? '';
+    const text = body !== '' ? body : title;
+    if (!acceptText(reporter, rec.line, text, 'document (no .W text and no .T title)')) continue;
+    const dup = ids.check(rec.id, rec.line);
+    if (dup) {
+      reporter.skip(rec.line, dup);
+      continue;
+    }
+    passages.set(rec.id, title !== '' ? { id: rec.id, title, text } : { id: rec.id, text });
+  }
+  const report = reporter.finish(passages.size);
+  return { value: { name: opts.name ?? fileStem(path), passages }, report };
+}
+
+/** Options for SMART queries: keep the `.I` numbers, or number queries 1..n in file order (cranqrel's ids). */
+export interface SmartQueryOptions extends ReadOptions {
+  readonly ids?: 'original' | 'sequential';
+}
+
+/** Reads SMART queries (text from `.W`, else `.T`). */
+export async function readSmartQueries(path: string, opts: SmartQueryOptions = {}): Promise<Loaded<QuerySet>> {
+  const reporter = new LoadReporter(path, opts.strict);
+  const ids = new IdTracker();
+  const queries = new Map<string, Query>();
+  let ordinal = 0;
+  for await (const rec of smartRecords(path, reporter)) {
+    ordinal += 1;
+    const text = rec.fields.get('W') || rec.fields.get('T') || '';
+    const id = opts.ids === 'sequential' ? String(ordinal) : rec.id;
+    if (!acceptText(reporter, rec.line, text, 'query text')) continue;
+    const dup = ids.check(id, rec.line);
+    if (dup) {
+      reporter.skip(rec.line, dup);
+      continue;
+    }
+    queries.set(id, { id, text });
+  }
+  const report = reporter.finish(queries.size);
+  return { value: { name: opts.name ?? fileStem(path), queries }, report };
+}
+
+/** How Cranfield relevance codes become grades (see the module header). */
+export type CranfieldScale = 'ir_datasets' | 'original';
+
+const ORIGINAL_SCALE: Record<number, number> = { 1: 4, 2: 3, 3: 2, 4: 1, 5: 0, [-1]: 0 };
+
+/** Maps one Cranfield relevance code to a grade, or undefined for a code outside the scale. */
+export function cranfieldGrade(code: number, scale: CranfieldScale = 'ir_datasets'): number | undefined {
+  if (scale === 'original') return ORIGINAL_SCALE[code];
+  if (code === -1) return 0;
+  return code >= 1 && code <= 5 ? code : undefined;
+}
+
+/** Reads Cranfield `cranqrel` (`qid docid code`, whitespace-separated) into graded qrels. */
+export async function readCranfieldQrels(
+  path: string,
+  opts: ReadOptions & { scale?: CranfieldScale } = {},
+): Promise<Loaded<Qrels>> {
+  const reporter = new LoadReporter(path, opts.strict);
+  const judgments = new Map<string, Map<string, number>>();
+  const firstLine = new Map<string, number>();
+  let records = 0;
+  for await (const { line, text } of readLines(path)) {
+    if (text.trim() === '') {
+      reporter.skip(line, 'blank line');
+      continue;
+    }
+    const cols = text.trim().split(/\s+/);
+    if (cols.length !== 3 || !cols.every((c) => /^-?\d+$/.test(c))) {
+      reporter.skip(line, `expected "qid docid code" (3 integers), got "${text.trim()}"`);
+      continue;
+    }
+    const [q, d] = [normaliseId(cols[0]), normaliseId(cols[1])];
+    const grade = cranfieldGrade(Number(cols[2]), opts.scale);
+    if (grade === undefined) {
+      reporter.skip(line, `unknown relevance code ${cols[2]}`);
+      continue;
+    }
+    const key = `${q} ${d}`;
+    const first = firstLine.get(key);
+    if (first !== undefined) {
+      reporter.skip(line, `duplicate judgment for query "${q}", document "${d}" (first at line ${first})`);
+      continue;
+    }
+    firstLine.set(key, line);
+    let m = judgments.get(q);
+    if (!m) judgments.set(q, (m = new Map()));
+    m.set(d, grade);
+    records += 1;
+  }
+  const report = reporter.finish(records);
+  return { value: { name: opts.name ?? fileStem(path), judgments }, report };
+}

@@ -1,0 +1,161 @@
+/**
+ * TREC qrels and run files (trec_eval's formats): strict, line-numbered readers and atomic writers.
+ * Runs keep entries in file order; the evaluator decides the ranking (score or rank column), and
+ * the reader reports where the file's rank column disagrees with trec_eval's score order.
+ */
+import { basename } from 'node:path';
+import { readLines, InputError, writeFileAtomic } from '../io';
+import type { DocId, Loaded, LoadReport, QueryId, Qrels, Run, RunEntry, SkippedLine } from './types';
+import { compareTrecDocIds } from '../eval/order';
+
+/** Reader options: `strict` (default true) throws on the first bad line; otherwise it is skipped and reported. */
+export interface TrecReadOptions {
+  readonly strict?: boolean;
+  /** Name given to the loaded value (default: the file name without `.trec`/`.txt`/`.gz`). */
+  readonly name?: string;
+}
+
+/** A run's load report, with how its rank column relates to trec_eval's (score desc, docid desc) order. */
+export interface RunLoadReport extends LoadReport {
+  /** Queries where tied scores are ordered differently by the rank column than by trec_eval's tie-break. */
+  readonly tiedQueries: number;
+  /** Queries where the rank column contradicts the scores themselves (a higher rank with a lower score). */
+  readonly rankInversions: number;
+}
+
+const WS = /\s+/;
+
+/** A value's default name: the file name without its TREC-ish extensions (run tags are often just 'rank'). */
+function defaultName(path: string): string {
+  return basename(path).replace(/\.gz$/, '').replace(/\.(trec|txt|run|qrels)$/, '');
+}
+
+function splitFields(text: string): string[] {
+  const t = text.trim();
+  return t.length === 0 ? [] : t.split(WS);
+}
+
+/** Collects bad lines: throws in strict mode, records them otherwise. */
+class LineProblems {
+  readonly skipped: SkippedLine[] = [];
+  constructor(private readonly file: string, private readonly strict: boolean) {}
+  bad(line: number, reason: string): void {
+    if (this.strict) throw new InputError(this.file, line, reason);
+    this.skipped.push({ file: this.file, line, reason });
+  }
+}
+
+/** Reads a TREC qrels file `qid iter docid grade` (iter is `0` or `Q0`); graded; a repeated (qid, docid) is an error. */
+export async function readTrecQrels(path: string, opts: TrecReadOptions = {}): Promise<Loaded<Qrels>> {
+  const problems = new LineProblems(path, opts.strict ?? true);
+  const judgments = new Map<QueryId, Map<DocId, number>>();
+  const firstLine = new Map<string, number>();
+  let records = 0;
+  for await (const { line, text } of readLines(path)) {
+    const f = splitFields(text);
+    if (f.length === 0) continue;
+    if (f.length !== 4) { problems.bad(line, `expected 4 fields 'qid iter docid grade', got ${f.length}`); continue; }
+    const [qid, iter, docId, gradeText] = f as [string, string, string, string];
+    if (iter !== '0' && iter !== 'Q0') { problems.bad(line, `second field must be '0' or 'Q0', got '${iter}'`); continue; }
+    const grade = Number(gradeText);
+    if (!/^[+-]?\d+$/.test(gradeText) || !Number.isSafeInteger(grade)) {
+      problems.bad(line, `relevance grade must be an integer, got '${gradeText}'`);
+      continue;
+    }
+    const key = `${qid}\u0000${docId}`;
+    const prev = firstLine.get(key);
+    if (prev !== undefined) { problems.bad(line, `duplicate judgment for query ${qid}, document ${docId} (first at line ${prev})`); continue; }
+    firstLine.set(key, line);
+    let q = judgments.get(qid);
+    if (!q) { q = new Map(); judgments.set(qid, q); }
+    q.set(docId, grade);
+    records += 1;
+  }
+  const warnings = problems.skipped.length ? [`${problems.skipped.length} line(s) skipped`] : [];
+  return { value: { name: opts.name ?? defaultName(path), judgments }, report: { file: path, records, skipped: problems.skipped, warnings } };
+}
+
+/** Reads a TREC run `qid Q0 docid rank score tag`, keeping file order; a repeated (qid, docid) is an error. */
+export async function readTrecRun(path: string, opts: TrecReadOptions = {}): Promise<Loaded<Run> & { report: RunLoadReport }> {
+  const problems = new LineProblems(path, opts.strict ?? true);
+  const byQuery = new Map<QueryId, RunEntry[]>();
+  const seen = new Map<QueryId, Map<DocId, number>>();
+  let records = 0;
+  for await (const { line, text } of readLines(path)) {
+    const f = splitFields(text);
+    if (f.length === 0) continue;
+    if (f.length !== 6) { problems.bad(line, `expected 6 fields 'qid Q0 docid rank score tag', got ${f.length}`); continue; }
+    const [qid, , docId, rankText, scoreText] = f as [string, string, string, string, string, string];
+    const rank = Number(rankText);
+    if (!Number.isSafeInteger(rank)) { problems.bad(line, `rank must be an integer, got '${rankText}'`); continue; }
+    const score = Number(scoreText);
+    if (Number.isNaN(score)) { problems.bad(line, `score must be a number, got '${scoreText}'`); continue; }
+    let docs = seen.get(qid);
+    if (!docs) { docs = new Map(); seen.set(qid, docs); }
+    const prev = docs.get(docId);
+    if (prev !== undefined) { problems.bad(line, `duplicate document ${docId} for query ${qid} (first at line ${prev})`); continue; }
+    docs.set(docId, line);
+    let entries = byQuery.get(qid);
+    if (!entries) { entries = []; byQuery.set(qid, entries); }
+    entries.push({ docId, score, rank });
+    records += 1;
+  }
+  const { tiedQueries, rankInversions } = rankColumnDisagreements(byQuery);
+  const warnings: string[] = [];
+  if (problems.skipped.length) warnings.push(`${problems.skipped.length} line(s) skipped`);
+  if (tiedQueries) warnings.push(`${tiedQueries} quer${tiedQueries === 1 ? 'y has' : 'ies have'} tied scores that the rank column orders differently than trec_eval (score desc, then docid desc)`);
+  if (rankInversions) warnings.push(`${rankInversions} quer${rankInversions === 1 ? 'y has' : 'ies have'} a rank column that contradicts the scores`);
+  const name = opts.name ?? defaultName(path);
+  return {
+    value: { name, byQuery },
+    report: { file: path, records, skipped: problems.skipped, warnings, tiedQueries, rankInversions },
+  };
+}
+
+/** Counts queries whose rank column orders tied scores differently from trec_eval, and those whose ranks contradict scores. */
+export function rankColumnDisagreements(byQuery: ReadonlyMap<QueryId, readonly RunEntry[]>): { tiedQueries: number; rankInversions: number } {
+  let tiedQueries = 0;
+  let rankInversions = 0;
+  for (const entries of byQuery.values()) {
+    const byRank = entries.map((e, i) => ({ e, i })).sort((a, b) => a.e.rank - b.e.rank || a.i - b.i).map((x) => x.e);
+    let tieConflict = false;
+    let inversion = false;
+    for (let i = 1; i < byRank.length; i++) {
+      const a = byRank[i - 1]!;
+      const b = byRank[i]!;
+      if (a.score < b.score) inversion = true;
+      else if (a.score === b.score && compareTrecDocIds(a.docId, b.docId) < 0) tieConflict = true; // trec_eval puts the larger docid first
+    }
+    if (tieConflict) tiedQueries += 1;
+    if (inversion) rankInversions += 1;
+  }
+  return { tiedQueries, rankInversions };
+}
+
+/** Writes a run atomically as `qid Q0 docid rank score tag`, each query ranked 1..n by score (trec_eval order). */
+export async function writeTrecRun(path: string, run: Run, tag: string): Promise<void> {
+  if (!/^\S+$/.test(tag)) throw new Error(`run tag must be one non-empty token without whitespace, got '${tag}'`);
+  const out: string[] = [];
+  for (const [qid, entries] of run.byQuery) {
+    const sorted = [...entries].sort((a, b) => b.score - a.score || compareTrecDocIds(b.docId, a.docId));
+    sorted.forEach((e, i) => out.push(`${qid} Q0 ${e.docId} ${i + 1} ${formatScore(e.score)} ${tag}`));
+  }
+  await writeFileAtomic(path, out.length ? out.join('\n') + '\n' : '');
+}
+
+/** Writes qrels atomically as `qid 0 docid grade`, in the map's order. */
+export async function writeTrecQrels(path: string, qrels: Qrels): Promise<void> {
+  const out: string[] = [];
+  for (const [qid, docs] of qrels.judgments) {
+    for (const [docId, grade] of docs) {
+      if (!Number.isInteger(grade)) throw new Error(`qrels grade must be an integer: query ${qid}, document ${docId}, grade ${grade}`);
+      out.push(`${qid} 0 ${docId} ${grade}`);
+    }
+  }
+  await writeFileAtomic(path, out.length ? out.join('\n') + '\n' : '');
+}
+
+/** Shortest text that parses back to the same double, so a written run re-evaluates identically. */
+function formatScore(score: number): string {
+  return String(score);
+}

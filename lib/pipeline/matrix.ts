@@ -1,0 +1,63 @@
+/**
+ * The reproduction matrix (pyserini style): for each condition, the command that produces it,
+ * the expected score, and a tolerance. `checkMatrix` compares a results.json against it.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/** One expected number of the matrix. */
+export const MatrixEntrySchema = z.strictObject({
+  system: z.string(),
+  dataset: z.string(),
+  metric: z.string(),
+  expected: z.number(),
+  /** Absolute tolerance on the mean over seeds. */
+  tolerance: z.number().nonnegative(),
+  /** Published value from the paper, at its (different) scale, for display only. */
+  paper: z.number().optional(),
+  note: z.string().optional(),
+});
+export type MatrixEntry = z.infer<typeof MatrixEntrySchema>;
+
+/** A reproduction matrix file. */
+export const MatrixSchema = z.strictObject({
+  config: z.string(),
+  command: z.string(),
+  measuredOn: z.string(),
+  entries: z.array(MatrixEntrySchema),
+});
+export type ReproductionMatrix = z.infer<typeof MatrixSchema>;
+
+/** A results row as written to results.json. */
+export interface ResultRow {
+  readonly system: string;
+  readonly dataset: string;
+  readonly metrics: Record<string, number>;
+  readonly std: Record<string, number>;
+  readonly seeds: number;
+}
+
+/** Outcome of checking one matrix entry. */
+export interface MatrixCheck extends MatrixEntry {
+  readonly actual: number | undefined;
+  readonly ok: boolean;
+}
+
+/** Reads and validates a reproduction matrix file. */
+export function loadMatrix(path: string): ReproductionMatrix {
+  const r = MatrixSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!r.success) {
+    throw new Error(`${path}: invalid reproduction matrix: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return r.data;
+}
+
+/** Compares every matrix entry with the matching results row (missing rows fail). */
+export function checkMatrix(matrix: ReproductionMatrix, rows: readonly ResultRow[]): MatrixCheck[] {
+  return matrix.entries.map((e) => {
+    const row = rows.find((r) => r.system === e.system && r.dataset === e.dataset);
+    const actual = row?.metrics[e.metric];
+    const ok = actual !== undefined && Number.isFinite(actual) && Math.abs(actual - e.expected) <= e.tolerance;
+    return { ...e, actual, ok };
+  });
+}

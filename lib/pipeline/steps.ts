@@ -1,0 +1,96 @@
+/**
+ * A content-addressed step store: each pipeline step is keyed by a hash of its name and inputs
+ * (which include the keys of the steps it depends on). A finished step is never recomputed; a
+ * killed step resumes in its work folder; a changed config changes only the keys downstream of it.
+ * The manifest lists every step with its inputs, output file hashes and time.
+ */
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { sha256, sha256File, writeJsonAtomic } from '../io';
+
+/** What the manifest records about one finished step. */
+export interface StepRecord {
+  readonly name: string;
+  readonly key: string;
+  readonly dir: string;
+  readonly inputs: unknown;
+  readonly outputs: Record<string, string>;
+  readonly startedAt: string;
+  readonly elapsedS: number;
+}
+
+/** A step's value and the identity other steps depend on. */
+export interface StepResult<T> {
+  readonly key: string;
+  readonly dir: string;
+  readonly value: T;
+  /** True when the value came from an earlier run. */
+  readonly cached: boolean;
+}
+
+/** Manifest file contents. */
+export interface Manifest {
+  readonly steps: Record<string, StepRecord>;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await fs.readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await listFiles(p)));
+    else if (e.isFile()) out.push(p);
+  }
+  return out.sort();
+}
+
+/** Runs and caches pipeline steps under `root/steps`, recording them in `root/manifest.json`. */
+export class StepStore {
+  private manifest: { steps: Record<string, StepRecord> };
+  readonly manifestPath: string;
+
+  constructor(readonly root: string) {
+    this.manifestPath = join(root, 'manifest.json');
+    this.manifest = existsSync(this.manifestPath)
+      ? (JSON.parse(readFileSync(this.manifestPath, 'utf8')) as Manifest as { steps: Record<string, StepRecord> })
+      : { steps: {} };
+  }
+
+  /** The key a step with these inputs has (without running it). */
+  keyOf(name: string, inputs: unknown): string {
+    return sha256(name, inputs as object).slice(0, 20);
+  }
+
+  /**
+   * Returns the cached value of step (name, inputs) or runs `produce(workDir)` to make it.
+   * `produce` may write files into workDir; a crashed attempt leaves workDir for it to resume.
+   */
+  async run<T>(name: string, inputs: unknown, produce: (workDir: string) => Promise<T>): Promise<StepResult<T>> {
+    const key = this.keyOf(name, inputs);
+    const dir = join(this.root, 'steps', `${name}-${key}`);
+    const valuePath = join(dir, 'value.json');
+    if (existsSync(valuePath)) {
+      return { key, dir, value: JSON.parse(readFileSync(valuePath, 'utf8')) as T, cached: true };
+    }
+    const work = `${dir}.work`;
+    await fs.mkdir(work, { recursive: true });
+    const started = Date.now();
+    const value = await produce(work);
+    await writeJsonAtomic(join(work, 'value.json'), value === undefined ? null : value);
+    const outputs: Record<string, string> = {};
+    for (const f of await listFiles(work)) outputs[relative(work, f)] = await sha256File(f);
+    await fs.rm(dir, { recursive: true, force: true });
+    await fs.rename(work, dir);
+    const record: StepRecord = {
+      name, key, dir: relative(this.root, dir), inputs, outputs,
+      startedAt: new Date(started).toISOString(), elapsedS: (Date.now() - started) / 1000,
+    };
+    this.manifest.steps[key] = record;
+    await writeJsonAtomic(this.manifestPath, this.manifest);
+    return { key, dir, value, cached: false };
+  }
+
+  /** All recorded steps, in the order they finished. */
+  records(): StepRecord[] {
+    return Object.values(this.manifest.steps);
+  }
+}

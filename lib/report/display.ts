@@ -1,0 +1,58 @@
+/**
+ * Notebook display helpers (they return nothing, so tslab prints no stray value after them). tslab is required lazily, so the library also loads outside a kernel;
+ * there these helpers fail with a clear message instead of tslab's "Not ready".
+ */
+import type { Figure } from './figures';
+import { figureToPng, type PngOptions } from './png';
+import { htmlTable, type DataFrameLike, type Row, type TableOptions } from './tables';
+
+interface TslabDisplay {
+  png(b: Uint8Array): void;
+  html(s: string): void;
+  markdown(s: string): void;
+  raw(mime: string, value: unknown): void;
+}
+
+/** The tslab display of the running kernel, or a clear error outside one. */
+function tslabDisplay(what: string): TslabDisplay {
+  let display: TslabDisplay;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    display = (require('tslab') as { display: TslabDisplay }).display;
+  } catch (e) {
+    throw new Error(`${what} needs the tslab package (a dependency of mta4dpr): ${(e as Error).message}`);
+  }
+  return {
+    png: (b) => guard(what, () => display.png(b)),
+    html: (s) => guard(what, () => display.html(s)),
+    markdown: (s) => guard(what, () => display.markdown(s)),
+    raw: (m, v) => guard(what, () => display.raw(m, v)),
+  };
+}
+
+function guard(what: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    if ((e as Error).message === 'Not ready') throw new Error(`${what} only works inside a tslab notebook kernel; outside one use figureToPng / htmlTable / markdownTable`);
+    throw e;
+  }
+}
+
+/** Shows a figure in the notebook as a PNG (portable) and as plotly JSON (interactive in JupyterLab/VS Code). */
+export async function showFigure(fig: Figure, options: PngOptions = {}): Promise<void> {
+  const display = tslabDisplay('showFigure');
+  const png = await figureToPng(fig, options);
+  display.png(png);
+  display.raw('application/vnd.plotly.v1+json', JSON.parse(JSON.stringify(fig)) as unknown);
+}
+
+/** Shows rows or a danfojs DataFrame as an HTML table (markdownTable gives the same table for reports). */
+export function showTable(input: Row[] | DataFrameLike, options: TableOptions = {}): void {
+  tslabDisplay('showTable').html(htmlTable(input, options));
+}
+
+/** Shows markdown text in the notebook. */
+export function showMarkdown(md: string): void {
+  tslabDisplay('showMarkdown').markdown(md);
+}

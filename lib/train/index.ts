@@ -1,0 +1,16 @@
+/** Training: distillation losses, AdamW + schedule, the trainer with checkpoints/resume, and progress. */
+export * from './losses';
+export * from './rng';
+export * from './schedule';
+export * from './adamw';
+export * from './clip';
+export * from './groups';
+export * from './checkpoint';
+export * from './metrics-log';
+export * from './progress';
+export * from './loss-svg';
+export * from './trainer';
+export * from './select-target';
+export * from './rerank-eval';
+export * from './config';
+export * from './from-config';

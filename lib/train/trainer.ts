@@ -1,0 +1,350 @@
+/**
+ * The training loop: seeded data order, combined loss, gradient accumulation, global-norm
+ * clipping, AdamW with linear warm-up/decay, periodic evaluation with early stopping, metrics.jsonl,
+ * progress, and checkpoints from which a killed run resumes exactly.
+ */
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { TrainableDualEncoder } from '../models/types';
+import { toDistribution, type DistributionOptions } from '../assistants/distribution';
+import { sha256 } from '../io/hash';
+import { AdamW } from './adamw';
+import { clipByGlobalNorm } from './clip';
+import { combinedLoss, type CombinedLossOptions } from './losses/combined';
+import type { TrainingGroup } from './groups';
+import { MetricsLog } from './metrics-log';
+import { createProgress, type ProgressMode } from './progress';
+import { Rng } from './rng';
+import { linearWarmupDecay } from './schedule';
+import {
+  listCheckpoints, loadLatestCheckpoint, pruneCheckpoints, restoreWeights, saveCheckpoint, writeModelWeights, type TrainerSidecar,
+} from './checkpoint';
+
+/** The assistant chosen for a batch and its scores, aligned with each group's passages. */
+export interface SelectedTarget {
+  readonly name: string;
+  /** Raw scores per group (turned into distributions with `distribution`). */
+  readonly scores: readonly Float64Array[];
+  /** Ready distributions per group (e.g. the fused assistant); used as-is instead of `scores` when given. */
+  readonly probs?: readonly Float64Array[];
+}
+
+/** Everything the trainer can be told; only `steps`, `batchSize`, `lr`, `loss` and `seed` are required. */
+export interface TrainerOptions {
+  /** Optimiser steps (each one consumes batchSize × accumulationSteps groups). */
+  readonly steps: number;
+  /** Query groups per forward pass (in-batch negatives and assistant selection are per such batch). */
+  readonly batchSize: number;
+  /** Forward passes whose gradients are averaged into one update (default 1). */
+  readonly accumulationSteps?: number;
+  /** Peak learning rate. */
+  readonly lr: number;
+  /** Warm-up steps (default 10% of steps). */
+  readonly warmupSteps?: number;
+  readonly weightDecay?: number;
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly epsilon?: number;
+  /** Global gradient-norm clip (default 1; 0 or Infinity = off). */
+  readonly maxGradNorm?: number;
+  readonly loss: CombinedLossOptions;
+  /** Score → distribution for teacher and assistant targets (default z-score, softmax(z/0.5)). */
+  readonly distribution?: DistributionOptions;
+  /** Per-batch assistant selection; required when loss.gamma > 0. */
+  readonly selectTarget?: (batch: readonly TrainingGroup[]) => SelectedTarget;
+  /** Seed of the data order. */
+  readonly seed: number;
+  /** Where checkpoints/, metrics.jsonl and final/ go; without it nothing is written. */
+  readonly outDir?: string;
+  /** Checkpoint every N steps (default: only at the end); always one at the end when outDir is set. */
+  readonly checkpointEvery?: number;
+  /** Checkpoints kept on disk (default 2). */
+  readonly keepCheckpoints?: number;
+  /** Continue from the newest checkpoint in outDir (fresh start when there is none). */
+  readonly resume?: boolean;
+  /** Held-out evaluation, e.g. nDCG@10 over a query slice. */
+  readonly evaluate?: (model: TrainableDualEncoder) => Promise<Record<string, number>>;
+  /** Evaluate every N steps (default: only at the end when `evaluate` is set). */
+  readonly evaluateEvery?: number;
+  /** Stop when `metric` has not improved by minDelta for `patience` evaluations. */
+  readonly earlyStopping?: { readonly metric: string; readonly patience: number; readonly mode?: 'max' | 'min'; readonly minDelta?: number };
+  /** Write a metrics line every N steps (default 1). */
+  readonly logEvery?: number;
+  readonly progress?: ProgressMode;
+  /** Called after every step (after logging, before checkpointing). */
+  readonly onStep?: (record: StepRecord) => void | Promise<void>;
+}
+
+/** One line of metrics.jsonl for a training step. */
+export interface StepRecord {
+  readonly step: number;
+  readonly loss: number;
+  readonly contrastive?: number;
+  readonly teacherKl?: number;
+  readonly assistantKl?: number;
+  readonly lr: number;
+  readonly gradNorm: number;
+  readonly assistant?: string;
+  readonly examplesPerSec: number;
+  readonly tensors: number;
+  readonly epoch: number;
+}
+
+/** What {@link train} returns. */
+export interface TrainResult {
+  readonly steps: number;
+  readonly resumedFrom?: number;
+  readonly stoppedEarly: boolean;
+  readonly lastRecord?: StepRecord;
+  readonly evaluations: ReadonlyArray<{ step: number; metrics: Record<string, number> }>;
+  readonly best?: { step: number; value: number };
+  /** How often each assistant was selected (over the steps of this process). */
+  readonly assistantCounts: Record<string, number>;
+  readonly checkpointDir?: string;
+}
+
+/** The loss or gradient became NaN/±Infinity: training stops; the last good checkpoint is kept. */
+export class NonFiniteLossError extends Error {
+  constructor(readonly step: number, what: string, readonly lastCheckpointStep: number | undefined) {
+    super(`training diverged at step ${step}: ${what} is not finite; ` +
+      (lastCheckpointStep !== undefined ? `the last good checkpoint is step ${lastCheckpointStep}` : 'no checkpoint was written'));
+    this.name = 'NonFiniteLossError';
+  }
+}
+
+function validate(groups: readonly TrainingGroup[], o: TrainerOptions): number {
+  const positiveInt = (name: string, v: number | undefined) => {
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new Error(`train: ${name} must be a positive integer, got ${v}`);
+  };
+  positiveInt('steps', o.steps);
+  positiveInt('batchSize', o.batchSize);
+  positiveInt('accumulationSteps', o.accumulationSteps);
+  positiveInt('checkpointEvery', o.checkpointEvery);
+  positiveInt('evaluateEvery', o.evaluateEvery);
+  positiveInt('logEvery', o.logEvery);
+  if (!(o.lr > 0)) throw new Error(`train: lr must be > 0, got ${o.lr}`);
+  if (groups.length < o.batchSize) throw new Error(`train: ${groups.length} groups, fewer than one batch of ${o.batchSize}`);
+  const n = groups[0].passages.length;
+  groups.forEach((g, i) => {
+    if (g.passages.length !== n || g.teacher.length !== n) throw new Error(`train: group ${i} (query ${g.queryId}) has ${g.passages.length} passages / ${g.teacher.length} teacher scores, expected ${n}`);
+  });
+  if (o.loss.gamma > 0 && !o.selectTarget) throw new Error('train: loss.gamma > 0 needs selectTarget (the per-batch assistant selection)');
+  if (o.resume && !o.outDir) throw new Error('train: resume needs outDir');
+  return n;
+}
+
+/** Options that must be identical for a resume to continue the same run. */
+function fingerprint(groups: readonly TrainingGroup[], o: TrainerOptions, variables: readonly tf.Variable[]): string {
+  const { steps, batchSize, accumulationSteps, lr, warmupSteps, weightDecay, beta1, beta2, epsilon, maxGradNorm, loss, distribution, seed } = o;
+  return sha256(
+    { steps, batchSize, accumulationSteps, lr, warmupSteps, weightDecay, beta1, beta2, epsilon, maxGradNorm, loss, distribution, seed },
+    groups.map((g) => [g.queryId, g.passages.length, g.docIds]),
+    variables.map((v) => v.shape),
+  );
+}
+
+function probsTensor(rows: readonly ArrayLike<number>[], n: number, dist: DistributionOptions | undefined, what: string, batch: readonly TrainingGroup[], ready = false): tf.Tensor2D {
+  if (rows.length !== batch.length) throw new Error(`train: ${rows.length} ${what} rows for a batch of ${batch.length}`);
+  const flat = new Float32Array(rows.length * n);
+  rows.forEach((r, b) => {
+    if (r.length !== n) throw new Error(`train: ${what} scores of query ${batch[b].queryId} have ${r.length} values, expected ${n}`);
+    try {
+      if (ready && !Array.from(r).every((x) => Number.isFinite(x) && x >= 0)) throw new Error('not a probability distribution');
+      flat.set(ready ? r : toDistribution(r, dist), b * n);
+    } catch (e) {
+      throw new Error(`train: ${what} scores of query ${batch[b].queryId}: ${(e as Error).message}`);
+    }
+  });
+  return tf.tensor2d(flat, [rows.length, n]);
+}
+
+/** Trains `model` in place on `groups`; see {@link TrainerOptions}. */
+export async function train(model: TrainableDualEncoder, groups: readonly TrainingGroup[], options: TrainerOptions): Promise<TrainResult> {
+  const n = validate(groups, options);
+  const accumulation = options.accumulationSteps ?? 1;
+  const total = options.steps;
+  const warmup = options.warmupSteps ?? Math.round(total * 0.1);
+  const maxGradNorm = options.maxGradNorm ?? 1;
+  const logEvery = options.logEvery ?? 1;
+  const variables = model.trainableVariables();
+  const lossFn = combinedLoss(options.loss);
+  const optimizer = new AdamW(variables, { beta1: options.beta1, beta2: options.beta2, epsilon: options.epsilon, weightDecay: options.weightDecay });
+  const ckptRoot = options.outDir ? join(options.outDir, 'checkpoints') : undefined;
+  const metrics = options.outDir ? new MetricsLog(join(options.outDir, 'metrics.jsonl')) : undefined;
+  const print = fingerprint(groups, options, variables);
+
+  let rng = new Rng(options.seed);
+  let order: number[] = [];
+  let position = 0;
+  let epoch = 0;
+  let step = 0;
+  let resumedFrom: number | undefined;
+  const evaluations: Array<{ step: number; metrics: Record<string, number> }> = [];
+  let best: { step: number; value: number } | undefined;
+  let evalsWithoutImprovement = 0;
+
+  if (options.resume && ckptRoot) {
+    const ck = loadLatestCheckpoint(ckptRoot);
+    if (ck) {
+      if (ck.sidecar.fingerprint !== print) throw new Error(`${ck.dir}: checkpoint was written with other training options or data; refusing to resume`);
+      restoreWeights(variables, ck.params, ck.dir);
+      optimizer.setState({ step: ck.sidecar.optimizerStep, tensors: ck.optimizer });
+      rng = Rng.fromState(ck.sidecar.rngState);
+      order = [...ck.sidecar.order];
+      ({ position, epoch, step } = ck.sidecar);
+      evaluations.push(...ck.sidecar.evaluations);
+      best = ck.sidecar.best;
+      evalsWithoutImprovement = ck.sidecar.evalsWithoutImprovement;
+      resumedFrom = step;
+      metrics?.truncateAfter(step);
+    }
+  }
+  if (resumedFrom === undefined) metrics?.reset();
+
+  const nextBatch = (): TrainingGroup[] => {
+    const out: TrainingGroup[] = [];
+    while (out.length < options.batchSize) {
+      if (position >= order.length) {
+        order = rng.permutation(groups.length);
+        position = 0;
+        epoch += 1;
+      }
+      out.push(groups[order[position++]]);
+    }
+    return out;
+  };
+
+  let lastCheckpoint = ckptRoot ? listCheckpoints(ckptRoot).pop() : undefined;
+  const checkpoint = async () => {
+    if (!ckptRoot) return;
+    const state = optimizer.getState();
+    try {
+      const sidecar: TrainerSidecar = {
+        format: 'mta4dpr-train-checkpoint', version: 1, step, optimizerStep: state.step, order, position, epoch,
+        rngState: rng.state, variables: variables.map((v) => ({ name: v.name, shape: v.shape })), fingerprint: print,
+        evaluations, best, evalsWithoutImprovement,
+      };
+      await saveCheckpoint(ckptRoot, variables, state.tensors, sidecar);
+    } finally {
+      for (const t of Object.values(state.tensors)) t.dispose();
+    }
+    lastCheckpoint = step;
+    await pruneCheckpoints(ckptRoot, options.keepCheckpoints ?? 2);
+  };
+
+  const progress = createProgress(options.progress ?? 'auto', total, step);
+  const assistantCounts: Record<string, number> = {};
+  let lastRecord: StepRecord | undefined;
+  let stoppedEarly = false;
+  try {
+    while (step < total && !stoppedEarly) {
+      const t0 = Date.now();
+      let acc: Array<tf.Tensor | undefined> = variables.map(() => undefined);
+      const sums = { loss: 0, contrastive: 0, teacherKl: 0, assistantKl: 0 };
+      let assistant: string | undefined;
+      for (let k = 0; k < accumulation; k++) {
+        const batch = nextBatch();
+        const target = options.loss.gamma > 0 ? options.selectTarget!(batch) : undefined;
+        if (target) {
+          assistant = target.name;
+          assistantCounts[target.name] = (assistantCounts[target.name] ?? 0) + 1;
+        }
+        const q = model.tokenize(batch.map((g) => g.query), 'query');
+        const p = model.tokenize(batch.flatMap((g) => g.passages), 'passage');
+        const teacherProbs = options.loss.beta > 0 ? probsTensor(batch.map((g) => g.teacher), n, options.distribution, 'teacher', batch) : undefined;
+        const assistantProbs = target
+          ? probsTensor(target.probs ?? target.scores, n, options.distribution, `assistant ${target.name}`, batch, target.probs !== undefined)
+          : undefined;
+        const kept: Record<string, tf.Scalar | undefined> = {};
+        let result: { value: tf.Scalar; grads: tf.NamedTensorMap };
+        try {
+          result = tf.variableGrads(() => {
+            const queryEmb = model.embed(q, 'query', true);
+            const passageEmb = model.embed(p, 'passage', true);
+            const parts = lossFn({ queryEmb, passageEmb, teacherProbs, assistantProbs });
+            kept.contrastive = parts.contrastive && tf.keep(parts.contrastive);
+            kept.teacherKl = parts.teacherKl && tf.keep(parts.teacherKl);
+            kept.assistantKl = parts.assistantKl && tf.keep(parts.assistantKl);
+            return tf.div(parts.total, accumulation) as tf.Scalar;
+          }, variables);
+        } finally {
+          for (const t of [q.inputIds, q.attentionMask, p.inputIds, p.attentionMask, teacherProbs, assistantProbs]) t?.dispose();
+        }
+        const value = result.value.dataSync()[0] * accumulation;
+        result.value.dispose();
+        for (const key of ['contrastive', 'teacherKl', 'assistantKl'] as const) {
+          const t = kept[key];
+          if (t) {
+            sums[key] += t.dataSync()[0] / accumulation;
+            t.dispose();
+          }
+        }
+        sums.loss += value / accumulation;
+        const grads = variables.map((v) => result.grads[v.name]);
+        if (!Number.isFinite(value)) {
+          for (const g of [...grads, ...acc]) g?.dispose();
+          throw new NonFiniteLossError(step + 1, `the loss (${value})`, lastCheckpoint);
+        }
+        acc = acc.map((a, i) => {
+          const g = grads[i];
+          if (!a) return g;
+          if (!g) return a;
+          const s = tf.add(a, g);
+          a.dispose();
+          g.dispose();
+          return s;
+        });
+      }
+      const clipped = clipByGlobalNorm(acc, maxGradNorm);
+      for (const g of acc) g?.dispose();
+      if (!Number.isFinite(clipped.norm)) {
+        for (const g of clipped.grads) g?.dispose();
+        throw new NonFiniteLossError(step + 1, `the gradient norm (${clipped.norm})`, lastCheckpoint);
+      }
+      const lr = linearWarmupDecay(step + 1, { lr: options.lr, warmupSteps: warmup, totalSteps: total });
+      optimizer.apply(clipped.grads, lr);
+      for (const g of clipped.grads) g?.dispose();
+      step += 1;
+
+      const seconds = Math.max(1e-3, (Date.now() - t0) / 1000);
+      const record: StepRecord = {
+        step, loss: sums.loss,
+        ...(options.loss.alpha > 0 ? { contrastive: sums.contrastive } : {}),
+        ...(options.loss.beta > 0 ? { teacherKl: sums.teacherKl } : {}),
+        ...(options.loss.gamma > 0 ? { assistantKl: sums.assistantKl } : {}),
+        lr, gradNorm: clipped.norm, ...(assistant ? { assistant } : {}),
+        examplesPerSec: (options.batchSize * accumulation) / seconds, tensors: tf.memory().numTensors, epoch,
+      };
+      lastRecord = record;
+      if (metrics && (step % logEvery === 0 || step === total)) metrics.append({ ...record });
+      progress.update(record);
+      await options.onStep?.(record);
+
+      const evalNow = options.evaluate && (options.evaluateEvery ? step % options.evaluateEvery === 0 || step === total : step === total);
+      if (evalNow) {
+        const m = await options.evaluate!(model);
+        evaluations.push({ step, metrics: m });
+        metrics?.append({ step, eval: m });
+        const es = options.earlyStopping;
+        if (es) {
+          const v = m[es.metric];
+          if (typeof v !== 'number') throw new Error(`train: evaluate() returned no '${es.metric}' (got ${Object.keys(m).join(', ')})`);
+          const better = !best || ((es.mode ?? 'max') === 'max' ? v > best.value + (es.minDelta ?? 0) : v < best.value - (es.minDelta ?? 0));
+          if (better) {
+            best = { step, value: v };
+            evalsWithoutImprovement = 0;
+            if (options.outDir) await writeModelWeights(join(options.outDir, 'best', 'model.safetensors'), variables);
+          } else if (++evalsWithoutImprovement >= es.patience) {
+            stoppedEarly = true;
+          }
+        }
+      }
+      if (options.checkpointEvery && step % options.checkpointEvery === 0 && step < total && !stoppedEarly) await checkpoint();
+    }
+    if (lastCheckpoint !== step) await checkpoint();
+  } finally {
+    progress.stop();
+    optimizer.dispose();
+  }
+  return { steps: step, resumedFrom, stoppedEarly, lastRecord, evaluations, best, assistantCounts, checkpointDir: ckptRoot };
+}

@@ -1,0 +1,52 @@
+/** The notebook runner really fails on a failing cell (tslab reports errors on stderr) and keeps outputs of a passing one. */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+
+function notebook(cells: string[]): string {
+  return JSON.stringify({
+    cells: cells.map((source, i) => ({ cell_type: 'code', id: `c${i}`, execution_count: null, metadata: {}, outputs: [], source })),
+    metadata: { kernelspec: { display_name: 'TypeScript (mta4dpr)', language: 'typescript', name: 'tslab' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
+}
+
+describe('scripts/run-notebooks.js', function () {
+  this.timeout(180_000);
+  before(function () {
+    if (spawnSync('jupyter', ['nbconvert', '--version']).status !== 0) this.skip();
+  });
+
+  it('stops at the first failing cell, printing notebook, cell source and error; later cells do not run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mta4dpr-nb-'));
+    writeFileSync(join(dir, '01-fails.ipynb'), notebook(["console.log('first');", "throw new Error('deliberate failure 42');", "console.log('never printed');"]));
+    writeFileSync(join(dir, '02-never-run.ipynb'), notebook(["console.log('second notebook');"]));
+    const r = spawnSync(process.execPath, ['scripts/run-notebooks.js', '--dir', dir, '--out', join(dir, 'out'), '--timeout', '120'], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /01-fails\.ipynb, cell 2 failed/);
+    assert.match(r.stderr, /throw new Error\('deliberate failure 42'\);/);
+    assert.match(r.stderr, /Error: deliberate failure 42/);
+    const executed = readFileSync(join(dir, 'out', '01-fails.ipynb'), 'utf8');
+    assert.doesNotMatch(executed, /"never printed\\n"/);
+    assert.equal(existsSync(join(dir, 'out', '02-never-run.ipynb')), false);
+  });
+
+  it('a type error fails too; a passing notebook is saved with outputs and HTML, run in its own folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mta4dpr-nb-'));
+    writeFileSync(join(dir, 'a-type-error.ipynb'), notebook(["const n: number = 'text';"]));
+    writeFileSync(join(dir, 'b-ok.ipynb'), notebook(['console.log(process.cwd());']));
+    const bad = spawnSync(process.execPath, ['scripts/run-notebooks.js', '--dir', dir, '--out', join(dir, 'out'), 'a-type-error'], { cwd: root, encoding: 'utf8' });
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /not assignable to type 'number'/);
+    const ok = spawnSync(process.execPath, ['scripts/run-notebooks.js', '--dir', dir, '--out', join(dir, 'out'), 'b-ok'], { cwd: root, encoding: 'utf8' });
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    const doc = JSON.parse(readFileSync(join(dir, 'out', 'b-ok.ipynb'), 'utf8')) as { cells: Array<{ outputs: Array<{ text?: string[] }> }> };
+    assert.equal(doc.cells[0].outputs[0].text?.join('').trim(), dir);
+    assert.ok(existsSync(join(dir, 'out', 'b-ok.html')));
+  });
+});
