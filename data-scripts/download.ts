@@ -8,8 +8,6 @@ import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { SingleBar, Presets } from 'cli-progress';
 
 /** Options of {@link downloadFile}. */
@@ -124,20 +122,30 @@ async function transfer(url: string, part: string, start: number, opts: Download
   const total = totalFrom(res, from) ?? opts.expectedBytes;
   let received = from;
   bar?.setTotal(total ?? 0);
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
+  const out = createWriteStream(part, { flags: from > 0 ? 'a' : 'w' });
+  const closed = new Promise<void>((resolve, reject) => {
+    out.on('close', resolve);
+    out.on('error', reject);
+  });
+  // Not stream.pipeline: on a cut transfer it destroys the file stream and drops buffered writes,
+  // whereas every byte received must reach the .part file so the next try resumes after it.
+  const cut = await new Promise<Error | undefined>((resolve) => {
+    res.on('data', (chunk: Buffer) => {
       received += chunk.length;
       bar?.update(received);
       opts.onProgress?.(received, total);
-      done(null, chunk);
-    },
+      if (!out.write(chunk)) {
+        res.pause();
+        out.once('drain', () => res.resume());
+      }
+    });
+    res.on('end', () => resolve(undefined));
+    res.on('aborted', () => resolve(new Error('connection closed early')));
+    res.on('error', (e) => resolve(e));
   });
-  try {
-    await pipeline(res, counter, createWriteStream(part, { flags: from > 0 ? 'a' : 'w' }));
-  } catch (e) {
-    // Bytes already written stay in the .part file; its size on disk is where the next try resumes.
-    throw new InterruptedError(`transfer of ${url} interrupted after ${(await sizeOf(part)) ?? 0} bytes (${(e as Error).message})`);
-  }
+  out.end();
+  await closed;
+  if (cut) throw new InterruptedError(`transfer of ${url} interrupted after ${(await sizeOf(part)) ?? 0} bytes (${cut.message})`);
   if (total !== undefined && received < total) throw new InterruptedError(`transfer of ${url} ended after ${received} of ${total} bytes`);
 }
 

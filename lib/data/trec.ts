@@ -45,7 +45,7 @@ class LineProblems {
   }
 }
 
-/** Reads a TREC qrels file `qid iter docid grade` (iter is `0` or `Q0`); graded; a repeated (qid, docid) is an error. */
+/** Reads a TREC qrels file `qid iter docid grade` (iter ignored, like trec_eval); integer grades; a repeated (qid, docid) is an error. */
 export async function readTrecQrels(path: string, opts: TrecReadOptions = {}): Promise<Loaded<Qrels>> {
   const problems = new LineProblems(path, opts.strict ?? true);
   const judgments = new Map<QueryId, Map<DocId, number>>();
@@ -55,8 +55,8 @@ export async function readTrecQrels(path: string, opts: TrecReadOptions = {}): P
     const f = splitFields(text);
     if (f.length === 0) continue;
     if (f.length !== 4) { problems.bad(line, `expected 4 fields 'qid iter docid grade', got ${f.length}`); continue; }
-    const [qid, iter, docId, gradeText] = f as [string, string, string, string];
-    if (iter !== '0' && iter !== 'Q0') { problems.bad(line, `second field must be '0' or 'Q0', got '${iter}'`); continue; }
+    // The second field (iteration: '0', 'Q0', TREC-COVID's round '0.5') is ignored, as trec_eval does.
+    const [qid, , docId, gradeText] = f as [string, string, string, string];
     const grade = Number(gradeText);
     if (!/^[+-]?\d+$/.test(gradeText) || !Number.isSafeInteger(grade)) {
       problems.bad(line, `relevance grade must be an integer, got '${gradeText}'`);

@@ -40,11 +40,12 @@ describe('scripts/run-notebooks.js', function () {
     const dir = mkdtempSync(join(tmpdir(), 'mta4dpr-nb-'));
     writeFileSync(join(dir, 'a-type-error.ipynb'), notebook(["const n: number = 'text';"]));
     writeFileSync(join(dir, 'b-ok.ipynb'), notebook(['console.log(process.cwd());']));
-    const bad = spawnSync(process.execPath, ['scripts/run-notebooks.js', '--dir', dir, '--out', join(dir, 'out'), 'a-type-error'], { cwd: root, encoding: 'utf8' });
-    assert.equal(bad.status, 1);
-    assert.match(bad.stderr, /not assignable to type 'number'/);
-    const ok = spawnSync(process.execPath, ['scripts/run-notebooks.js', '--dir', dir, '--out', join(dir, 'out'), 'b-ok'], { cwd: root, encoding: 'utf8' });
-    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    // One run: the passing notebook first (saved, with HTML), then the type error stops the run.
+    const r = spawnSync(process.execPath, ['scripts/run-notebooks.js', '--dir', dir, '--out', join(dir, 'out'), 'b-ok', 'a-type-error'], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /b-ok\.ipynb … ok/);
+    assert.match(r.stderr, /a-type-error\.ipynb, cell 1 failed/);
+    assert.match(r.stderr, /not assignable to type 'number'/);
     const doc = JSON.parse(readFileSync(join(dir, 'out', 'b-ok.ipynb'), 'utf8')) as { cells: Array<{ outputs: Array<{ text?: string[] }> }> };
     assert.equal(doc.cells[0].outputs[0].text?.join('').trim(), dir);
     assert.ok(existsSync(join(dir, 'out', 'b-ok.html')));

@@ -42,8 +42,10 @@ describe('data/trec: readers and writers', () => {
     await assert.rejects(readTrecQrels(grade), { message: `${grade}:2: relevance grade must be an integer, got 'x'` });
     const fields = file('fields.qrels', '1 0 a\n');
     await assert.rejects(readTrecQrels(fields), { message: `${fields}:1: expected 4 fields 'qid iter docid grade', got 3` });
-    const iter = file('iter.qrels', '1 X a 1\n');
-    await assert.rejects(readTrecQrels(iter), { message: `${iter}:1: second field must be '0' or 'Q0', got 'X'` });
+    const iter = file('iter.qrels', '1 0.5 a 1\n1 Q0 b 2\n');
+    assert.equal((await readTrecQrels(iter)).report.records, 2); // the iteration field is ignored, as in trec_eval
+    const neg = file('neg.qrels', '1 0 a -1\n1 0 b +2\n');
+    assert.deepEqual([...(await readTrecQrels(neg)).value.judgments.get('1')!], [['a', -1], ['b', 2]]);
     const lenient = await readTrecQrels(dup, { strict: false });
     assert.equal(lenient.report.records, 2);
     assert.deepEqual(lenient.report.skipped, [{ file: dup, line: 4, reason: 'duplicate judgment for query 1, document a (first at line 1)' }]);
