@@ -8,15 +8,17 @@ import { z } from 'zod';
 import { InputError } from '../io';
 
 /** A teacher or assistant: a run file's scores, only its rank order, or BM25 over the collection. */
-export const ModelSpec = z.object({
+export const AssistantModelSpec = z.object({
   name: z.string().min(1),
   /** System name of the dataset's run file (default: `name`); unused for `bm25`. */
   run: z.string().min(1).optional(),
   kind: z.enum(['run', 'rank', 'bm25']).default('run'),
 }).strict();
-export type ModelSpec = z.infer<typeof ModelSpec>;
+/** A validated teacher / assistant entry. */
+export type AssistantModelSpec = z.infer<typeof AssistantModelSpec>;
 
-export const MissingConfig = z.discriminatedUnion('kind', [
+/** The missing-score policy as configured (see `MissingPolicy`). */
+export const MissingScoreConfig = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('min-minus-margin'), margin: z.union([z.literal('std'), z.number().positive()]).default('std') }).strict(),
   z.object({ kind: z.literal('drop') }).strict(),
   z.object({ kind: z.literal('rank') }).strict(),
@@ -25,8 +27,8 @@ export const MissingConfig = z.discriminatedUnion('kind', [
 /** The assistants configuration; every field but dataset / teacher / assistants has a default. */
 export const AssistantsConfig = z.object({
   dataset: z.enum(['dl19', 'dl20', 'dl21', 'dl22', 'scifact-train', 'scifact-test', 'dl19-mini', 'scifact-mini', 'cranfield', 'cacm']),
-  teacher: ModelSpec,
-  assistants: z.array(ModelSpec).min(1),
+  teacher: AssistantModelSpec,
+  assistants: z.array(AssistantModelSpec).min(1),
   candidates: z.object({
     from: z.enum(['runs', 'pool']).default('runs'),
     depth: z.number().int().positive().default(100),
@@ -40,7 +42,7 @@ export const AssistantsConfig = z.object({
     weights: z.array(z.number().nonnegative()).optional(),
     rrfK: z.number().positive().default(60),
   }).strict().default({ method: 'mean', rrfK: 60 }),
-  missing: MissingConfig.default({ kind: 'min-minus-margin', margin: 'std' }),
+  missing: MissingScoreConfig.default({ kind: 'min-minus-margin', margin: 'std' }),
   selection: z.object({
     measure: z.enum(['kl', 'footrule', 'rbo', 'fixed', 'random']).default('kl'),
     fixed: z.string().optional(),
@@ -58,6 +60,7 @@ export const AssistantsConfig = z.object({
     ctx.addIssue({ code: 'custom', message: `fusion 'weighted' needs ${c.assistants.length} weights`, path: ['fusion', 'weights'] });
   }
 });
+/** A validated assistants configuration (defaults filled in). */
 export type AssistantsConfig = z.infer<typeof AssistantsConfig>;
 
 /** Validates a parsed config; errors name `source` and the offending field. */

@@ -14,3 +14,5 @@ export * from './tableView';
 export * from './scorers/runFile';
 export * from './scorers/bm25';
 export * from './scorers/dense';
+export * from './config';
+export * from './report';

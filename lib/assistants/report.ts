@@ -7,7 +7,7 @@
 import { candidatesFromQrels, candidatesFromRuns, loadDataset, readTrecRun, type Dataset } from '../data';
 import type { CandidateLists, QueryId, Run, RunEntry } from '../data/types';
 import { evaluate } from '../eval';
-import type { AssistantsConfig, ModelSpec } from './config';
+import type { AssistantsConfig, AssistantModelSpec } from './config';
 import { Bm25Scorer } from './scorers/bm25';
 import { RankOnlyScorer, RunFileScorer } from './scorers/runFile';
 import { buildScoreTable, missingCounts, type ScoreTableProgress } from './scoreTable';
@@ -33,6 +33,8 @@ export interface AssistantsReport {
   readonly dataset: string;
   readonly queries: number;
   readonly queriesWithoutCandidates: QueryId[];
+  /** Queries left out of the distances because fewer than two candidates remained (drop policy). */
+  readonly queriesTooFewCandidates: QueryId[];
   readonly candidatesPerQuery: number;
   readonly missing: Record<string, { missing: number; pairs: number }>;
   readonly rows: ModelReportRow[];
@@ -45,7 +47,7 @@ export interface AssistantsReport {
 }
 
 /** A Scorer for a teacher/assistant spec of the dataset. */
-export async function scorerFromSpec(spec: ModelSpec, dataset: Dataset): Promise<Scorer> {
+export async function scorerFromSpec(spec: AssistantModelSpec, dataset: Dataset): Promise<Scorer> {
   if (spec.kind === 'bm25') return new Bm25Scorer(spec.name);
   const system = spec.run ?? spec.name;
   const path = dataset.runFiles[system];
@@ -92,12 +94,16 @@ export async function assistantsReport(config: AssistantsConfig, opts: { onProgr
   const names = [...config.assistants.map((a) => a.name), FUSED];
   const sums: Record<string, Record<Distance, number>> = Object.fromEntries(names.map((n) => [n, { kl: 0, footrule: 0, rbo: 0 }]));
   const perQueryKlChoice: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
+  const queriesTooFewCandidates: QueryId[] = [];
   for (const qid of table.byQuery.keys()) {
     const d = queryDistributions(table, qid, view);
+    // With the 'drop' policy a query may keep fewer than two pairs every model scored: no ranking to compare.
+    if (d.docIds.length < 2) { queriesTooFewCandidates.push(qid); continue; }
     for (const n of names) for (const m of DISTANCES) sums[n][m] += distanceToTeacher(d.teacher, d.candidates[n], m, config.selection.rboP);
     perQueryKlChoice[selectAssistant([d], { measure: 'kl' }).chosen] += 1;
   }
-  const nq = table.byQuery.size;
+  const nq = table.byQuery.size - queriesTooFewCandidates.length;
+  if (nq === 0) throw new RangeError('assistants report: no query has two candidates that every model scored');
   const mean = (n: string) => Object.fromEntries(DISTANCES.map((m) => [m, sums[n][m] / nq])) as Record<Distance, number>;
   const quality = (run: Run) => (dataset.qrels ? evaluate(dataset.qrels, run, MEASURES, { relLevel: 1 }).mean : {});
   const rows: ModelReportRow[] = [
@@ -115,6 +121,7 @@ export async function assistantsReport(config: AssistantsConfig, opts: { onProgr
     dataset: config.dataset,
     queries: nq,
     queriesWithoutCandidates,
+    queriesTooFewCandidates,
     candidatesPerQuery: [...table.byQuery.values()].reduce((s, q) => s + q.docIds.length, 0) / Math.max(1, nq),
     missing: missingCounts(table),
     rows,
@@ -131,7 +138,8 @@ export async function assistantsReport(config: AssistantsConfig, opts: { onProgr
 export function formatAssistantsReport(r: AssistantsReport): string {
   const f = (x: number | undefined, d = 4) => (x === undefined ? '' : x.toFixed(d));
   const lines = [
-    `dataset ${r.dataset}: ${r.queries} queries, ${r.candidatesPerQuery.toFixed(1)} candidates/query` + (r.queriesWithoutCandidates.length ? ` (${r.queriesWithoutCandidates.length} queries without candidates left out)` : ''),
+    `dataset ${r.dataset}: ${r.queries} queries, ${r.candidatesPerQuery.toFixed(1)} candidates/query` + (r.queriesWithoutCandidates.length ? ` (${r.queriesWithoutCandidates.length} queries without candidates left out)` : '')
+      + (r.queriesTooFewCandidates.length ? ` (${r.queriesTooFewCandidates.length} queries with < 2 commonly scored candidates left out of the distances)` : ''),
     `missing scores: ${Object.entries(r.missing).map(([n, m]) => `${n} ${m.missing}/${m.pairs}`).join(', ')}`,
     '',
     `${'model'.padEnd(28)} ${'role'.padEnd(9)} ${'nDCG@10'.padStart(8)} ${'RR@10'.padStart(8)} ${'KL'.padStart(8)} ${'footrule'.padStart(8)} ${'RBO'.padStart(8)}`,

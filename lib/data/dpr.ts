@@ -44,18 +44,34 @@ function ctxId(c: Ctx): string | undefined {
   return v === undefined ? undefined : String(v).trim() || undefined;
 }
 
-/** Reads a DPR retriever file (JSON array or JSONL, gzip-aware) into queries, passages, qrels and candidates. */
-export async function readDprRetrieverFile(path: string, opts: ReadOptions = {}): Promise<Loaded<DprRetrieverData>> {
-  const reporter = new LoadReporter(path, opts.strict);
-  const name = opts.name ?? fileStem(path);
-  const queries = new Map<string, Query>();
-  const passages = new Map<string, Passage>();
-  const judgments = new Map<string, Map<string, number>>();
-  const candidates = new Map<string, DocId[]>();
+/** One DPR training record: the question (id = 0-based record index) and its contexts by kind. */
+export interface DprRecord {
+  readonly line: number;
+  readonly query: Query;
+  readonly positives: readonly Passage[];
+  readonly hardNegatives: readonly Passage[];
+  readonly negatives: readonly Passage[];
+}
+
+/**
+ * Streams the records of a DPR retriever file one at a time (for multi-GB training files).
+ * Bad records go to the reporter; contexts without an id or with unusable text are dropped and
+ * counted as one warning each kind when the stream ends.
+ */
+export async function* streamDprRecords(path: string, reporter: LoadReporter): AsyncGenerator<DprRecord> {
   let index = -1;
   let ctxWithoutId = 0;
   let ctxBadText = 0;
-  let conflictingText = 0;
+  const toPassages = (ctxs: Ctx[]): Passage[] => {
+    const out: Passage[] = [];
+    for (const c of ctxs) {
+      const id = ctxId(c);
+      if (id === undefined) ctxWithoutId += 1;
+      else if (textProblem(c.text) !== undefined) ctxBadText += 1;
+      else out.push(c.title?.trim() ? { id, title: c.title, text: c.text } : { id, text: c.text });
+    }
+    return out;
+  };
   for await (const rec of jsonRecords(path)) {
     index += 1;
     const parsed = parseJsonLine(rec.text);
@@ -70,38 +86,44 @@ export async function readDprRetrieverFile(path: string, opts: ReadOptions = {})
     }
     if (!acceptText(reporter, rec.line, r.data.question, 'question')) continue;
     const qid = String(index);
-    queries.set(qid, { id: qid, text: r.data.question, answers: r.data.answers });
-    const list: DocId[] = [];
-    const seen = new Set<DocId>();
-    const positives = new Map<string, number>();
-    const groups: Array<[Ctx[], boolean]> = [[r.data.positive_ctxs, true], [r.data.hard_negative_ctxs, false], [r.data.negative_ctxs, false]];
-    for (const [ctxs, positive] of groups) {
-      for (const c of ctxs) {
-        const id = ctxId(c);
-        if (id === undefined) {
-          ctxWithoutId += 1;
-          continue;
-        }
-        if (textProblem(c.text) !== undefined) {
-          ctxBadText += 1;
-          continue;
-        }
-        const title = c.title?.trim() ? c.title : undefined;
-        const known = passages.get(id);
-        if (known === undefined) passages.set(id, title === undefined ? { id, text: c.text } : { id, title, text: c.text });
-        else if (known.text !== c.text) conflictingText += 1;
-        if (positive) positives.set(id, 1);
-        if (!seen.has(id)) {
-          seen.add(id);
-          list.push(id);
-        }
-      }
-    }
-    if (positives.size > 0) judgments.set(qid, positives);
-    candidates.set(qid, list);
+    yield {
+      line: rec.line,
+      query: { id: qid, text: r.data.question, answers: r.data.answers },
+      positives: toPassages(r.data.positive_ctxs),
+      hardNegatives: toPassages(r.data.hard_negative_ctxs),
+      negatives: toPassages(r.data.negative_ctxs),
+    };
   }
   if (ctxWithoutId > 0) reporter.warn(`${ctxWithoutId} context(s) without passage_id/psg_id/id were ignored`);
   if (ctxBadText > 0) reporter.warn(`${ctxBadText} context(s) with empty or corrupted text were ignored`);
+}
+
+/** Reads a DPR retriever file (JSON array or JSONL, gzip-aware) into queries, passages, qrels and candidates. */
+export async function readDprRetrieverFile(path: string, opts: ReadOptions = {}): Promise<Loaded<DprRetrieverData>> {
+  const reporter = new LoadReporter(path, opts.strict);
+  const name = opts.name ?? fileStem(path);
+  const queries = new Map<string, Query>();
+  const passages = new Map<string, Passage>();
+  const judgments = new Map<string, Map<string, number>>();
+  const candidates = new Map<string, DocId[]>();
+  let conflictingText = 0;
+  for await (const rec of streamDprRecords(path, reporter)) {
+    const qid = rec.query.id;
+    queries.set(qid, rec.query);
+    const list: DocId[] = [];
+    const seen = new Set<DocId>();
+    for (const p of [...rec.positives, ...rec.hardNegatives, ...rec.negatives]) {
+      const known = passages.get(p.id);
+      if (known === undefined) passages.set(p.id, p);
+      else if (known.text !== p.text) conflictingText += 1;
+      if (!seen.has(p.id)) {
+        seen.add(p.id);
+        list.push(p.id);
+      }
+    }
+    if (rec.positives.length > 0) judgments.set(qid, new Map(rec.positives.map((p) => [p.id, 1])));
+    candidates.set(qid, list);
+  }
   if (conflictingText > 0) reporter.warn(`${conflictingText} context(s) repeat a passage id with a different text (first text kept)`);
   const noPositive = [...queries.keys()].filter((q) => !judgments.has(q)).length;
   if (noPositive > 0) reporter.warn(`${noPositive} question(s) have no positive context`);

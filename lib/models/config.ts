@@ -45,7 +45,7 @@ export function parseStudentConfig(input: unknown, source = 'student config'): S
 }
 
 /**
- * CPU default: GloVe-initialised 100-d word pieces projected to 128, 2 post-LN layers, idf-weighted
+ * CPU default: GloVe-initialised 100-d word pieces projected to 128, 1 post-LN layer, idf-weighted
  * mean pooling, cosine. Sized by bench/encode.ts so the DL19 pool encodes in about a minute on wasm.
  */
 export const DEFAULT_STUDENT: StudentConfig = parseStudentConfig({
@@ -53,7 +53,7 @@ export const DEFAULT_STUDENT: StudentConfig = parseStudentConfig({
   vocabSize: 30522,
   embeddingDim: 100,
   hidden: 128,
-  layers: 2,
+  layers: 1,
   heads: 2,
   ffn: 512,
   maxPositions: 512,

@@ -3,6 +3,8 @@
  * tokenizer, implementing TrainableDualEncoder (encode batches inside tf.tidy; nothing leaks).
  */
 import * as tf from '@tensorflow/tfjs';
+import { createHash } from 'node:crypto';
+import { stableStringify } from '../io/hash';
 import type { WordPieceTokenizer } from '../text/tokenizer';
 import { parseStudentConfig, type StudentConfig, type StudentConfigInput } from './config';
 import { initialValue, paramSeed, towerParamShapes, towerPrefixes } from './params';
@@ -110,6 +112,16 @@ export class StudentDualEncoder implements TrainableDualEncoder {
     const out: Record<string, { shape: number[]; data: Float32Array }> = {};
     for (const [n, v] of this.vars) out[n] = { shape: [...v.shape], data: (await v.data()) as Float32Array };
     return out;
+  }
+
+  /** SHA-256 of the config and every weight's bytes: the model part of cache keys. */
+  async fingerprint(): Promise<string> {
+    const h = createHash('sha256').update(stableStringify(this.config));
+    for (const [n, v] of this.vars) {
+      const d = (await v.data()) as Float32Array;
+      h.update(n).update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+    }
+    return h.digest('hex');
   }
 
   /** Overwrites weights by canonical name; every parameter must be present with its shape. */

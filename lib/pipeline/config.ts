@@ -33,11 +33,12 @@ const DistributionSchema = z.strictObject({
 
 const MissingSchema = z.strictObject({
   policy: z.enum(['min-minus-margin', 'drop', 'rank']).default('min-minus-margin'),
-  margin: z.number().nonnegative().optional(),
+  /** 'std': one standard deviation of the query's scored values; or a fixed positive number. */
+  margin: z.union([z.literal('std'), z.number().positive()]).default('std'),
 });
 
 const FusionSchema = z.strictObject({
-  method: z.enum(['mean-distribution', 'mean-zscore', 'rrf', 'weighted']).default('mean-distribution'),
+  method: z.enum(['mean', 'zscore-mean', 'rrf', 'weighted']).default('mean'),
   rrfK: z.number().positive().default(60),
   weights: z.array(z.number().nonnegative()).optional(),
 });

@@ -22,6 +22,7 @@ function tslabDisplay(what: string): TslabDisplay {
   } catch (e) {
     throw new Error(`${what} needs the tslab package (a dependency of mta4dpr): ${(e as Error).message}`);
   }
+  if (!inKernel()) throw new Error(outsideKernel(what));
   return {
     png: (b) => guard(what, () => display.png(b)),
     html: (s) => guard(what, () => display.html(s)),
@@ -30,11 +31,25 @@ function tslabDisplay(what: string): TslabDisplay {
   };
 }
 
+function outsideKernel(what: string): string {
+  return `${what} only works inside a tslab notebook kernel; outside one use figureToPng / htmlTable / markdownTable`;
+}
+
+/** Whether a tslab kernel is serving this process (checked up front so no PNG is rendered in vain). */
+function inKernel(): boolean {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('tslab/dist/jupyter') as { lastWriteDisplayData?: unknown }).lastWriteDisplayData != null;
+  } catch {
+    return true; // tslab's internals moved: let the display call itself decide (guard below).
+  }
+}
+
 function guard(what: string, fn: () => void): void {
   try {
     fn();
   } catch (e) {
-    if ((e as Error).message === 'Not ready') throw new Error(`${what} only works inside a tslab notebook kernel; outside one use figureToPng / htmlTable / markdownTable`);
+    if ((e as Error).message === 'Not ready') throw new Error(outsideKernel(what));
     throw e;
   }
 }

@@ -74,3 +74,20 @@ describe('data/dpr', () => {
     assert.deepEqual(out, [{ id: '1', title: 'Aaron', text: 'Aaron Aaron ( or ; "Ahärôn") is a prophet' }, { id: '2', title: 'Title 2', text: 'plain text' }]);
   });
 });
+
+describe('data/dpr streaming', () => {
+  it('streams records one by one with contexts by kind, counting contexts it drops', async () => {
+    const { LoadReporter } = await import('../../lib/data/validate');
+    const { streamDprRecords } = await import('../../lib/data/dpr');
+    const dir = tempDir();
+    const p = writeInput(dir, 'rec.jsonl', '{"question": "q", "answers": ["a"], "positive_ctxs": [{"title": "t", "text": "x", "passage_id": "1"}, {"title": "", "text": "no id"}], "hard_negative_ctxs": [{"title": "", "text": "", "id": 2}], "negative_ctxs": [{"title": "n", "text": "y", "psg_id": 3}]}\n');
+    const reporter = new LoadReporter(p);
+    const recs = [];
+    for await (const r of streamDprRecords(p, reporter)) recs.push(r);
+    assert.equal(recs.length, 1);
+    assert.deepEqual(recs[0].positives, [{ id: '1', title: 't', text: 'x' }]);
+    assert.deepEqual(recs[0].hardNegatives, []);
+    assert.deepEqual(recs[0].negatives, [{ id: '3', title: 'n', text: 'y' }]);
+    assert.deepEqual(reporter.finish(1).warnings, ['1 context(s) without passage_id/psg_id/id were ignored', '1 context(s) with empty or corrupted text were ignored']);
+  });
+});

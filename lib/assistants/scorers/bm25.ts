@@ -30,11 +30,19 @@ function buildEngine(collection: Collection, params: Required<Bm25Params>): Wink
   const engine = (require('wink-bm25-text-search') as () => WinkEngine)();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const nlp = require('wink-nlp-utils') as {
-    string: { lowerCase: (s: string) => string; tokenize0: (s: string) => string[] };
-    tokens: { removeWords: (t: string[]) => string[]; stem: (t: string[]) => string[] };
+    string: { lowerCase: (s: string) => string; tokenize0: (s: string) => string[]; stem: (w: string) => string };
+    tokens: { removeWords: (t: string[]) => string[] };
   };
+  // wink's Porter stemmer dominates indexing time (8 s of 18 s on SciFact); each distinct word is
+  // stemmed once. Same output as nlp.tokens.stem, which maps nlp.string.stem over the tokens.
+  const stems = new Map<string, string>();
+  const stem = (tokens: string[]): string[] => tokens.map((t) => {
+    let s = stems.get(t);
+    if (s === undefined) { s = nlp.string.stem(t); stems.set(t, s); }
+    return s;
+  });
   engine.defineConfig({ fldWeights: { text: 1 }, bm25Params: { k1: params.k1, b: params.b } });
-  engine.definePrepTasks([nlp.string.lowerCase, nlp.string.tokenize0, nlp.tokens.removeWords, nlp.tokens.stem] as Array<(x: unknown) => unknown>);
+  engine.definePrepTasks([nlp.string.lowerCase, nlp.string.tokenize0, nlp.tokens.removeWords, stem] as Array<(x: unknown) => unknown>);
   for (const p of collection.passages.values()) engine.addDoc({ text: p.title ? `${p.title} ${p.text}` : p.text }, p.id);
   engine.consolidate(6);
   return engine;

@@ -1,0 +1,86 @@
+/**
+ * Training throughput: query groups per second (1 query × (1 positive + 7 negatives), passages of
+ * 128 word pieces built from real DL19 passages) for the default student and a DistilBERT-size one,
+ * a few optimiser steps each on the active backend, plus peak RSS. Prints JSON.
+ * usage: npx tsx bench/train.ts [--models default,distilbert] [--steps N] [--batch B]
+ */
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../lib/backend';
+import { loadDataset } from '../lib/data/registry';
+import { DEFAULT_STUDENT, DISTILBERT_BASE } from '../lib/models/config';
+import { createDualEncoder } from '../lib/models/dualEncoder';
+import { loadTokenizer } from '../lib/text';
+import { dataRoot } from '../lib/data/paths';
+import { join } from 'node:path';
+import { train } from '../lib/train/trainer';
+import type { TrainingGroup } from '../lib/train/groups';
+import { Rng } from '../lib/train/rng';
+
+const PRESETS = { default: DEFAULT_STUDENT, distilbert: { ...DISTILBERT_BASE, passageMaxLength: 128 } } as const;
+
+/** Groups of 8 passages, each the concatenation of three real passages so it fills 128 word pieces. */
+async function benchGroups(count: number): Promise<TrainingGroup[]> {
+  const ds = await loadDataset('dl19');
+  const texts = [...ds.collection.passages.values()].map((p) => p.text);
+  const queries = [...ds.queries.queries.values()];
+  const rng = new Rng(7);
+  return Array.from({ length: count }, (_, i) => {
+    const passages = Array.from({ length: 8 }, () => [0, 1, 2].map(() => texts[rng.int(texts.length)]).join(' '));
+    return {
+      queryId: queries[i % queries.length].id, query: queries[i % queries.length].text, docIds: passages.map((_, j) => `b${i}_${j}`), passages,
+      labels: passages.map((_, j) => (j === 0 ? 1 : NaN)), teacher: Float64Array.from(passages, () => rng.next() * 10), assistants: {},
+    };
+  });
+}
+
+async function measure(name: keyof typeof PRESETS, steps: number, batch: number, groups: TrainingGroup[]): Promise<Record<string, unknown>> {
+  const tokenizer = loadTokenizer(join(dataRoot(), 'models', 'bert-base-uncased', 'vocab.txt'));
+  const model = createDualEncoder(PRESETS[name], tokenizer, { seed: 0 });
+  const params = model.trainableVariables().reduce((s, v) => s + v.size, 0);
+  const times: number[] = [];
+  let last = Date.now();
+  try {
+    // One extra step first: kernel set-up and weight upload are not training throughput.
+    await train(model, groups, {
+      steps: steps + 1, batchSize: batch, lr: 1e-4, warmupSteps: 0, seed: 1, progress: 'none',
+      loss: { alpha: 1, beta: 1, gamma: 0 },
+      onStep: () => {
+        const now = Date.now();
+        times.push((now - last) / 1000);
+        last = now;
+      },
+    });
+    const timed = times.slice(1);
+    const seconds = timed.reduce((a, b) => a + b, 0);
+    return { model: name, parameters: params, steps, batchGroups: batch, secondsPerStep: seconds / timed.length, groupsPerSecond: (batch * timed.length) / seconds, firstStepSeconds: times[0] };
+  } catch (e) {
+    return { model: name, parameters: params, error: (e as Error).message };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Runs the benchmark and returns its JSON report. */
+export async function run(argv: string[] = []): Promise<object> {
+  const { values } = parseArgs({ args: argv, options: { models: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' } }, strict: true });
+  const models = (values.models ?? 'default,distilbert').split(',') as Array<keyof typeof PRESETS>;
+  for (const m of models) if (!(m in PRESETS)) throw new Error(`unknown model '${m}' (default, distilbert)`);
+  const steps = Number(values.steps ?? 3);
+  const batch = Number(values.batch ?? 1);
+  const backend = await initBackend();
+  const groups = await benchGroups(64);
+  const results = [];
+  for (const m of models) results.push(await measure(m, m === 'distilbert' ? Math.min(steps, 2) : steps, batch, groups));
+  return {
+    bench: 'train', backend: backend.backend, tfjsBackend: tf.getBackend(), group: '1 query + 1 positive + 7 negatives, 128-token passages',
+    results, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2)).then((r) => console.log(JSON.stringify(r, null, 2)), (e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

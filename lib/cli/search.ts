@@ -1,0 +1,61 @@
+/**
+ * `mta4dpr search`: dense retrieval with a dual encoder over a corpus (TSV or JSONL, .gz ok),
+ * exact inner-product top-k, written as a TREC run.
+ */
+import type { Command } from '../cli';
+import { initBackend } from '../backend';
+import { readJsonlCollection } from '../data/jsonl';
+import { readTsvCollection, readTsvQueries } from '../data/tsv';
+import { writeTrecRun } from '../data/trec';
+import type { Collection } from '../data/types';
+import { loadEncoder } from '../models/loadEncoder';
+import { encodeCorpus } from '../retrieval/encodeCorpus';
+import { searchToRun } from '../retrieval/search';
+import { hnswIndex } from '../retrieval/hnsw';
+import { numberFlag, parseFlags, requireFlag } from './args';
+import { progressBar } from '../retrieval/progressBar';
+
+const usage = 'mta4dpr search --model DIR|glove:default --corpus FILE(.tsv|.jsonl)[.gz] --queries FILE.tsv --out RUN.trec [--k 100] [--tag NAME] [--cache DIR] [--hnsw]';
+
+async function readCollection(path: string): Promise<Collection> {
+  const loaded = /\.jsonl(\.gz)?$/.test(path) ? await readJsonlCollection(path) : await readTsvCollection(path);
+  if (loaded.report.skipped.length) process.stderr.write(`${path}: skipped ${loaded.report.skipped.length} malformed line(s)\n`);
+  return loaded.value;
+}
+
+export const command: Command = {
+  summary: 'dense retrieval over a corpus into a TREC run',
+  async run(argv) {
+    const f = parseFlags(argv, {
+      model: { type: 'string' }, corpus: { type: 'string' }, queries: { type: 'string' }, out: { type: 'string' }, k: { type: 'string' },
+      tag: { type: 'string' }, cache: { type: 'string' }, hnsw: { type: 'boolean' }, help: { type: 'boolean' },
+    }, usage);
+    if (f.help) {
+      process.stdout.write(`${usage}\n`);
+      return 0;
+    }
+    const [model, corpusPath, queriesPath, out] = ['model', 'corpus', 'queries', 'out'].map((n) => requireFlag(f, n, usage));
+    const k = numberFlag(f, 'k', 100);
+    await initBackend();
+    const collection = await readCollection(corpusPath);
+    const qLoaded = await readTsvQueries(queriesPath);
+    if (qLoaded.report.skipped.length) process.stderr.write(`${queriesPath}: skipped ${qLoaded.report.skipped.length} malformed line(s)\n`);
+    const passages = [...collection.passages.values()];
+    const { model: encoder, coverage } = await loadEncoder(model, { idfTexts: passages.map((p) => p.text) });
+    if (coverage) process.stderr.write(`GloVe coverage: ${coverage.vocabCovered}/${coverage.vocabSize} word pieces${coverage.tokenFraction !== undefined ? `, ${(100 * coverage.tokenFraction).toFixed(1)}% of corpus tokens` : ''}\n`);
+    const bar = progressBar('encode passages', passages.length);
+    try {
+      const corpus = await encodeCorpus(encoder, passages, { batchSize: 256, cacheDir: f.cache as string | undefined, onProgress: (d) => bar.update(d) });
+      bar.stop();
+      const queries = [...qLoaded.value.queries.values()].map((q) => ({ id: q.id, text: q.text }));
+      const tag = (f.tag as string | undefined) ?? `dense-${model.replace(/[^A-Za-z0-9_.-]+/g, '_')}`;
+      const run = await searchToRun(encoder, queries, corpus, { k, name: tag, index: f.hnsw ? hnswIndex(corpus.matrix) : undefined });
+      await writeTrecRun(out, run, tag);
+      process.stderr.write(`wrote ${run.byQuery.size} queries × top ${Math.min(k, passages.length)} to ${out}\n`);
+    } finally {
+      bar.stop();
+      encoder.dispose();
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,96 @@
+/**
+ * Exact inner-product top-k over an embedding matrix, in row chunks so memory stays bounded
+ * (never the full queries × corpus score matrix). Ties go to the smaller corpus row index.
+ */
+import type { EmbeddingMatrix } from '../models/types';
+
+/** Top-k hits of one query: corpus row indices and scores, best first. */
+export interface TopKHits {
+  readonly indices: Int32Array;
+  readonly scores: Float32Array;
+}
+
+/** Options of {@link exactTopK}. */
+export interface ExactTopKOptions {
+  /** Corpus rows scored at a time (bounds the score buffer to queries × chunkRows floats). */
+  readonly chunkRows?: number;
+}
+
+/** A fixed-capacity min-heap keeping the k best (score desc, index asc). */
+class TopKHeap {
+  readonly idx: Int32Array;
+  readonly sc: Float32Array;
+  size = 0;
+  constructor(readonly k: number) {
+    this.idx = new Int32Array(k);
+    this.sc = new Float32Array(k);
+  }
+  /** a is worse than b: lower score, or equal score and larger index. */
+  private worse(i: number, j: number): boolean {
+    return this.sc[i] < this.sc[j] || (this.sc[i] === this.sc[j] && this.idx[i] > this.idx[j]);
+  }
+  private swap(i: number, j: number): void {
+    const ti = this.idx[i], ts = this.sc[i];
+    this.idx[i] = this.idx[j]; this.sc[i] = this.sc[j];
+    this.idx[j] = ti; this.sc[j] = ts;
+  }
+  /** Whether (score, index) would enter the heap. */
+  accepts(score: number, index: number): boolean {
+    if (this.size < this.k) return true;
+    return score > this.sc[0] || (score === this.sc[0] && index < this.idx[0]);
+  }
+  push(score: number, index: number): void {
+    if (this.size < this.k) {
+      let i = this.size++;
+      this.sc[i] = score; this.idx[i] = index;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!this.worse(i, p)) break;
+        this.swap(i, p);
+        i = p;
+      }
+      return;
+    }
+    this.sc[0] = score; this.idx[0] = index;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1, r = l + 1;
+      let m = i;
+      if (l < this.size && this.worse(l, m)) m = l;
+      if (r < this.size && this.worse(r, m)) m = r;
+      if (m === i) break;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+  sorted(): TopKHits {
+    const order = [...Array(this.size).keys()].sort((a, b) => this.sc[b] - this.sc[a] || this.idx[a] - this.idx[b]);
+    return { indices: Int32Array.from(order, (o) => this.idx[o]), scores: Float32Array.from(order, (o) => this.sc[o]) };
+  }
+}
+
+/** Exact top-k by inner product for every query row; memory O(queries × (k + chunkRows)). */
+export function exactTopK(queries: EmbeddingMatrix, corpus: EmbeddingMatrix, k: number, opts: ExactTopKOptions = {}): TopKHits[] {
+  if (queries.dim !== corpus.dim) throw new Error(`exactTopK: query dim ${queries.dim} ≠ corpus dim ${corpus.dim}`);
+  const kk = Math.min(k, corpus.rows);
+  const dim = corpus.dim;
+  const chunk = Math.max(1, opts.chunkRows ?? 4096);
+  const heaps = Array.from({ length: queries.rows }, () => new TopKHeap(kk));
+  const q = queries.data;
+  const c = corpus.data;
+  for (let start = 0; start < corpus.rows; start += chunk) {
+    const end = Math.min(corpus.rows, start + chunk);
+    for (let qi = 0; qi < queries.rows; qi++) {
+      const heap = heaps[qi];
+      const qo = qi * dim;
+      for (let r = start; r < end; r++) {
+        const co = r * dim;
+        let s = 0;
+        for (let d = 0; d < dim; d++) s += q[qo + d] * c[co + d];
+        const sf = Math.fround(s);
+        if (heap.accepts(sf, r)) heap.push(sf, r);
+      }
+    }
+  }
+  return kk === 0 ? heaps.map(() => ({ indices: new Int32Array(0), scores: new Float32Array(0) })) : heaps.map((h) => h.sorted());
+}

@@ -1,0 +1,103 @@
+/** Score tables from the real DL19 runs: values, missing pairs, disk cache and resume, save/load. */
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { candidatesFromRuns, loadDataset, readTrecRun, type Dataset } from '../../lib/data';
+import { evaluate } from '../../lib/eval';
+import {
+  RankOnlyScorer, RunFileScorer, buildScoreTable, loadScoreTable, missingCounts, queryDistributions, runFromTable, saveScoreTable,
+  tableDistribution, type ScoreTable, type ScoreTableProgress,
+} from '../../lib/assistants';
+import type { CandidateLists } from '../../lib/data/types';
+
+const SYSTEMS = ['SPLADE_P_P_ENSEMBLE_DISTIL', 'D_BERT_KD_TASB', 'BM25'];
+
+describe('buildScoreTable on the real DL19 runs', function () {
+  this.timeout(60000);
+  let ds: Dataset;
+  let candidates: CandidateLists;
+  let scorers: RunFileScorer[];
+  let table: ScoreTable;
+  let dir: string;
+
+  before(async () => {
+    ds = await loadDataset('dl19');
+    scorers = await Promise.all(SYSTEMS.map((s) => RunFileScorer.fromFile(ds.runFiles[s], s)));
+    const runs = await Promise.all(SYSTEMS.map(async (s) => (await readTrecRun(ds.runFiles[s])).value));
+    candidates = candidatesFromRuns(runs, { depth: 100 });
+    dir = mkdtempSync(join(tmpdir(), 'mta4dpr-scores-'));
+    table = await buildScoreTable({ teacher: scorers[0], assistants: scorers.slice(1), queries: ds.queries, candidates, collection: ds.collection }, { cacheDir: dir });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('holds the run files\' scores, NaN for pairs a run did not retrieve', () => {
+    assert.deepEqual(table.models.map((m) => [m.name, m.role]), [[SYSTEMS[0], 'teacher'], [SYSTEMS[1], 'assistant'], [SYSTEMS[2], 'assistant']]);
+    assert.equal(table.byQuery.size, 43);
+    const q = table.byQuery.get('264014')!;
+    assert.equal(q.scores[0][q.docIds.indexOf('4834547')], 140998.0); // first line of the SPLADE++ file
+    const m = missingCounts(table);
+    const pairs = [...candidates.byQuery.values()].reduce((s, l) => s + l.length, 0);
+    for (const s of SYSTEMS) assert.equal(m[s].pairs - m[s].missing, 4300, s); // 43 queries × 100 entries each
+    assert.equal(m[SYSTEMS[0]].pairs, pairs);
+  });
+
+  it('ranks each column like its run: published DL19 nDCG@10 (SPLADE++ .7308, TAS-B .7210, BM25 .5058)', () => {
+    const ndcg = SYSTEMS.map((s) => evaluate(ds.qrels!, runFromTable(table, s), ['nDCG@10']).mean['nDCG@10']);
+    [0.7308, 0.721, 0.5058].forEach((v, i) => assert.ok(Math.abs(ndcg[i] - v) < 5e-5, `${SYSTEMS[i]} ${ndcg[i]}`));
+  });
+
+  it('reads every chunk from the cache on a rebuild, and recomputes only deleted chunks (resume)', async () => {
+    const events: ScoreTableProgress[] = [];
+    const again = await buildScoreTable({ teacher: scorers[0], assistants: scorers.slice(1), queries: ds.queries, candidates, collection: ds.collection }, { cacheDir: dir, onProgress: (p) => events.push(p) });
+    assert.equal(events.length, 3 * 43);
+    assert.ok(events.every((e) => e.cached));
+    assert.deepEqual(again.byQuery.get('1037798')!.scores, table.byQuery.get('1037798')!.scores);
+    const sub = join(dir, readdirSync(dir)[0]);
+    const files = readdirSync(sub);
+    assert.equal(files.length, 43);
+    for (const f of files.slice(0, 5)) rmSync(join(sub, f));
+    writeFileSync(join(sub, files[5]), '{"scores": [1, 2'); // a torn file is recomputed, not trusted
+    const events2: ScoreTableProgress[] = [];
+    const resumed = await buildScoreTable({ teacher: scorers[0], assistants: scorers.slice(1), queries: ds.queries, candidates, collection: ds.collection }, { cacheDir: dir, onProgress: (p) => events2.push(p) });
+    assert.equal(events2.filter((e) => !e.cached).length, 6);
+    for (const [qid, q] of table.byQuery) assert.deepEqual(resumed.byQuery.get(qid)!.scores, q.scores);
+  });
+
+  it('a changed candidate list misses the cache for that query only', async () => {
+    const changed = new Map(candidates.byQuery);
+    changed.set('264014', candidates.byQuery.get('264014')!.slice(0, 50));
+    const events: ScoreTableProgress[] = [];
+    await buildScoreTable({ teacher: scorers[0], assistants: scorers.slice(1), queries: ds.queries, candidates: { byQuery: changed }, collection: ds.collection }, { cacheDir: dir, onProgress: (p) => events.push(p) });
+    assert.deepEqual(events.filter((e) => !e.cached).map((e) => e.queryId), ['264014', '264014', '264014']);
+  });
+
+  it('saves and loads a table (NaN kept), rejecting a damaged file with its path', async () => {
+    const path = join(dir, 'table.json');
+    await saveScoreTable(path, table);
+    const back = await loadScoreTable(path);
+    assert.deepEqual(back.models, table.models);
+    for (const [qid, q] of table.byQuery) {
+      assert.deepEqual(back.byQuery.get(qid)!.docIds, q.docIds);
+      q.scores.forEach((col, m) => assert.deepEqual(Array.from(back.byQuery.get(qid)!.scores[m]), Array.from(col)));
+    }
+    writeFileSync(path, JSON.stringify({ format: 'mta4dpr-score-table', version: 1, models: [{ name: 'x', role: 'teacher' }], queries: [{ queryId: 'q', docIds: ['a'], scores: [[1, 2]] }] }));
+    await assert.rejects(loadScoreTable(path), (e: Error) => e.message.includes(path) && e.message.includes('does not match'));
+  });
+
+  it('views: a model\'s distribution and the teacher / assistants / fused distributions of a query', () => {
+    const v = tableDistribution(table, 'BM25', '264014');
+    assert.equal(v.missing, v.docIds.length - 100);
+    assert.ok(Math.abs(v.distribution.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+    const d = queryDistributions(table, '264014');
+    assert.deepEqual(Object.keys(d.candidates), ['D_BERT_KD_TASB', 'BM25', 'fused']);
+    const drop = queryDistributions(table, '264014', { missing: { kind: 'drop' } });
+    assert.ok(drop.docIds.length < d.docIds.length && drop.docIds.length > 0);
+  });
+
+  it('RankOnlyScorer scores RankGPT by −rank (its score column is a copy of BM25\'s)', async () => {
+    const s = await RankOnlyScorer.fromFile(ds.runFiles['RankGPT-gpt-3.5-turbo'], 'RankGPT');
+    const got = await s.score(ds.queries.queries.get('264014')!, ['684616', '1804644', 'not-a-doc'], ds.collection);
+    assert.deepEqual(Array.from(got), [-1, -2, NaN]);
+  });
+});

@@ -1,0 +1,82 @@
+/** Difficulty, "got wrong", histograms and per-iteration data on the real DL19 runs. */
+import { strict as assert } from 'node:assert';
+import { candidatesFromRuns, loadDataset, readTrecRun, type Dataset } from '../../lib/data';
+import type { CandidateLists, Run } from '../../lib/data/types';
+import { RunFileScorer, buildScoreTable, type ScoreTable } from '../../lib/assistants';
+import { buildIterationData, difficultyHistogram, gotWrong, mineHardNegatives, runDifficulty } from '../../lib/curriculum';
+import { evaluate } from '../../lib/eval';
+
+describe('curriculum on DL19 (student = the BM25 run, teacher = SPLADE++)', function () {
+  this.timeout(60000);
+  let ds: Dataset;
+  let bm25: Run;
+  let splade: Run;
+  before(async () => {
+    ds = await loadDataset('dl19');
+    bm25 = (await readTrecRun(ds.runFiles.BM25)).value;
+    splade = (await readTrecRun(ds.runFiles.SPLADE_P_P_ENSEMBLE_DISTIL)).value;
+  });
+
+  it('rank of the best positive agrees with RR from the evaluator; KL to the teacher is finite', () => {
+    const d = runDifficulty(bm25, { qrels: ds.qrels, teacher: splade });
+    assert.equal(d.length, 43);
+    const rr = evaluate(ds.qrels!, bm25, ['RR']).perQuery;
+    for (const q of d) {
+      assert.equal(q.basis, 'qrels');
+      assert.ok(Math.abs(q.rr - rr.get(q.queryId)!.RR) < 1e-12, q.queryId);
+      assert.ok(Number.isFinite(q.klToTeacher) && q.klToTeacher >= 0);
+    }
+    const teacherSelf = runDifficulty(splade, { qrels: ds.qrels, teacher: splade });
+    assert.ok(teacherSelf.every((q) => q.klToTeacher < 1e-9));
+  });
+
+  it('got wrong: default top-10 rule, mrr-below rule, teacher top-1 without labels', () => {
+    const d = runDifficulty(bm25, { qrels: ds.qrels, relLevel: 2, teacher: splade });
+    const wrong = d.filter((q) => gotWrong(q));
+    assert.deepEqual(wrong.map((q) => q.queryId), d.filter((q) => q.bestPositiveRank === null || q.bestPositiveRank > 10).map((q) => q.queryId));
+    assert.equal(d.filter((q) => gotWrong(q, { rule: 'mrr-below', x: 0.1 })).length, wrong.length);
+    assert.ok(wrong.length > 0 && wrong.length < 43);
+    const unlabelled = runDifficulty(bm25, { teacher: splade });
+    assert.ok(unlabelled.every((q) => q.basis === 'teacher'));
+    const q0 = unlabelled.find((q) => q.queryId === '264014')!;
+    // SPLADE++'s top-1 for 264014 is 4834547, which BM25 ranks 3rd.
+    assert.equal(q0.bestPositiveRank, 3);
+    assert.ok(runDifficulty(bm25).every((q) => q.basis === 'none' && !gotWrong(q)));
+  });
+
+  it('histogram counts every query once', () => {
+    const d = runDifficulty(bm25, { qrels: ds.qrels, relLevel: 2 });
+    const h = difficultyHistogram(d);
+    assert.deepEqual(h.map((b) => b.label), ['1', '2-3', '4-10', '11-100', '>100 or not retrieved', 'no target']);
+    assert.equal(h.reduce((s, b) => s + b.count, 0), 43);
+    assert.equal(h[0].count, d.filter((q) => q.bestPositiveRank === 1).length);
+  });
+
+  it('buildIterationData adds the hard queries\' new candidates scored by teacher and assistants', async () => {
+    const scorers = await Promise.all(['SPLADE_P_P_ENSEMBLE_DISTIL', 'D_BERT_KD_TASB', 'BM25'].map((s) => RunFileScorer.fromFile(ds.runFiles[s], s)));
+    const tasb = (await readTrecRun(ds.runFiles.D_BERT_KD_TASB)).value;
+    const scoreWith = (c: CandidateLists): Promise<ScoreTable> => buildScoreTable({ teacher: scorers[0], assistants: scorers.slice(1), queries: ds.queries, candidates: c, collection: ds.collection });
+    const baseCands = candidatesFromRuns([splade, tasb], { depth: 20 });
+    const base = { candidates: baseCands, table: await scoreWith(baseCands) };
+    const hard = runDifficulty(tasb, { qrels: ds.qrels, relLevel: 2 }).filter((q) => gotWrong(q, { rule: 'top-k', k: 3 })).map((q) => q.queryId);
+    assert.ok(hard.length > 0);
+    const mined = mineHardNegatives(bm25, ds.qrels, { depth: [1, 100], count: 15, seed: 3 }).candidates;
+    const next = await buildIterationData(base, hard, mined, scoreWith);
+    assert.equal(next.added.hardQueries, hard.length);
+    let expected = 0;
+    for (const q of hard) {
+      const before = base.table.byQuery.get(q)!;
+      const after = next.table.byQuery.get(q)!;
+      const fresh = mined.byQuery.get(q)!.filter((d) => !before.docIds.includes(d));
+      expected += fresh.length;
+      assert.deepEqual(after.docIds, [...before.docIds, ...fresh]);
+      after.scores.forEach((col, m) => assert.deepEqual(Array.from(col.slice(0, before.docIds.length)), Array.from(before.scores[m])));
+      // BM25's column scores every mined pair: they come from its own run.
+      assert.ok(Array.from(after.scores[2].slice(before.docIds.length)).every((v) => Number.isFinite(v)));
+    }
+    assert.equal(next.added.newPairs, expected);
+    assert.equal(next.table.byQuery.size, base.table.byQuery.size);
+    const easy = [...base.table.byQuery.keys()].find((q) => !hard.includes(q))!;
+    assert.equal(next.table.byQuery.get(easy), base.table.byQuery.get(easy));
+  });
+});
