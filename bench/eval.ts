@@ -2,6 +2,7 @@
  * Evaluation speed: measures/second on a seeded synthetic run of MS MARCO dev size (7k queries x
  * 1000 documents), and the wall time to evaluate the 8 bundled DL19 runs (reading excluded / included).
  */
+import { dataRoot } from '../lib/data/paths';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Qrels, Run, RunEntry } from '../lib/data/types';
@@ -42,7 +43,7 @@ export async function run(): Promise<object> {
   const res = evaluate(qrels, synthetic, MEASURES);
   const syntheticSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
 
-  const dir = join(__dirname, '..', 'data', 'demo', 'dl19');
+  const dir = join(dataRoot(), 'demo', 'dl19');
   const t1 = process.hrtime.bigint();
   const dlQrels = (await readTrecQrels(join(dir, 'qrels.trec'))).value;
   const runs = [];

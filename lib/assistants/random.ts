@@ -1,24 +1,19 @@
 /**
- * Seeded pseudo-random numbers (mulberry32) for reproducible sampling and random-selection ablations.
+ * Seeded sampling helpers for assistants and curriculum, over the project's one generator (lib/random).
  */
+import { Rng } from '../random/rng';
 
 /** A function returning uniform numbers in [0, 1). */
-export type Rng = () => number;
+export type RandomFn = () => number;
 
-/** Mulberry32 generator from a 32-bit integer seed. */
-export function seededRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** A uniform [0, 1) function from a 32-bit integer seed (mulberry32, see lib/random). */
+export function seededRng(seed: number): RandomFn {
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 /** k distinct items drawn uniformly without replacement (partial Fisher–Yates); all if k ≥ n. */
-export function sampleWithoutReplacement<T>(items: readonly T[], k: number, rng: Rng): T[] {
+export function sampleWithoutReplacement<T>(items: readonly T[], k: number, rng: RandomFn): T[] {
   const a = items.slice();
   const m = Math.min(k, a.length);
   for (let i = 0; i < m; i++) {

@@ -4,7 +4,7 @@
  */
 import { klDivergence } from './divergence';
 import { footruleOfScores, rankBiasedOverlap, rankingOf } from './rankCompare';
-import { seededRng, type Rng } from './random';
+import { seededRng, type RandomFn } from './random';
 
 /** Selection measure: KL / footrule (lower better), RBO (higher better), or an ablation. */
 export type SelectionMeasure = 'kl' | 'footrule' | 'rbo' | 'fixed' | 'random';
@@ -20,7 +20,7 @@ export interface SelectionOptions {
   readonly measure?: SelectionMeasure;
   readonly fixed?: string;
   readonly seed?: number;
-  readonly rng?: Rng;
+  readonly rng?: RandomFn;
   readonly rboP?: number;
 }
 

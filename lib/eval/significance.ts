@@ -3,6 +3,7 @@
  * sign-flip randomisation test with a seeded generator (same seed, same p-value).
  */
 import type { QueryId } from '../data/types';
+import { Rng } from '../random/rng';
 import { studentTTwoSided } from './special-functions';
 
 /** Two value arrays aligned by query id, and the queries only one side had. */
@@ -68,14 +69,8 @@ export function pairedTTest(a: readonly number[], b: readonly number[]): TTestRe
 
 /** A small, fast, seedable PRNG (mulberry32) returning floats in [0, 1). */
 export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 /** Randomisation test options. */

@@ -35,6 +35,8 @@ export const TrainConfigSchema = z.strictObject({
   }).prefault({}),
   student: z.strictObject({
     preset: z.enum(['default', 'distilbert-base']).default('default'),
+    /** glove: GloVe word pieces + idf pooling weights from the training collection (lib/models); random: seeded init. */
+    init: z.enum(['glove', 'random']).default('glove'),
     /** Student config fields overriding the preset (validated by lib/models). */
     overrides: z.record(z.string(), z.unknown()).default({}),
     seed: z.number().int().default(0),

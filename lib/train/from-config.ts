@@ -12,6 +12,8 @@ import { scorerFromSpec } from '../assistants/report';
 import { buildScoreTable } from '../assistants/scoreTable';
 import type { QueryScores, ScoreTable } from '../assistants/types';
 import { createDualEncoder, type StudentDualEncoder } from '../models/dualEncoder';
+import { createGloveStudent } from '../models/gloveStudent';
+import type { Collection } from '../data/types';
 import { DEFAULT_STUDENT, DISTILBERT_BASE } from '../models/config';
 import { saveHfModel } from '../models/hfModel';
 import { loadTokenizer } from '../text';
@@ -65,11 +67,16 @@ function fillTable(table: ScoreTable, margin: 'std' | number): { table: ScoreTab
   return { table: { models: table.models, byQuery }, filled };
 }
 
-/** Creates the configured student (seeded). */
-export function createStudent(config: TrainConfig): StudentDualEncoder {
+/** Creates the configured student (seeded); GloVe init takes idf weights from `collection`'s passages. */
+export function createStudent(config: TrainConfig, collection?: Collection): StudentDualEncoder {
   const preset = config.student.preset === 'default' ? DEFAULT_STUDENT : DISTILBERT_BASE;
+  const studentConfig = { ...preset, ...config.student.overrides };
+  if (config.student.init === 'glove') {
+    const idfTexts = collection ? [...collection.passages.values()].map((p) => p.text) : undefined;
+    return createGloveStudent({ config: studentConfig, seed: config.student.seed, idfTexts }).model;
+  }
   const tokenizer = loadTokenizer(join(dataRoot(), 'models', 'bert-base-uncased', 'vocab.txt'));
-  return createDualEncoder({ ...preset, ...config.student.overrides }, tokenizer, { seed: config.student.seed });
+  return createDualEncoder(studentConfig, tokenizer, { seed: config.student.seed });
 }
 
 /** Runs a whole configured training into `outDir`. */
@@ -105,7 +112,7 @@ export async function trainFromConfig(config: TrainConfig, o: TrainFromConfigOpt
   });
   log(`training groups: ${groups.length} (skipped ${report.skippedQueries.length}); held-out queries: ${heldOut.length}`);
 
-  const model = createStudent(config);
+  const model = createStudent(config, dataset.collection);
   try {
     const evaluate = heldOut.length > 0 && dataset.qrels
       ? rerankEvaluator({ queryIds: heldOut, queries: dataset.queries, candidates, collection: dataset.collection, qrels: dataset.qrels, measures: config.eval.measures, relLevel: config.eval.relLevel })

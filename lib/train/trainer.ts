@@ -199,6 +199,10 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
       metrics?.truncateAfter(step);
     }
   }
+  if (resumedFrom === undefined && ckptRoot && listCheckpoints(ckptRoot).length > 0) {
+    // A fresh run must not mix its checkpoints with another run's.
+    throw new Error(`train: ${ckptRoot} already holds checkpoints; pass resume to continue that run, or use another outDir`);
+  }
   if (resumedFrom === undefined) metrics?.reset();
 
   const nextBatch = (): TrainingGroup[] => {
@@ -214,7 +218,7 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
     return out;
   };
 
-  let lastCheckpoint = ckptRoot ? listCheckpoints(ckptRoot).pop() : undefined;
+  let lastCheckpoint = resumedFrom;
   const checkpoint = async () => {
     if (!ckptRoot) return;
     const state = optimizer.getState();

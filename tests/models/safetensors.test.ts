@@ -1,6 +1,6 @@
 /** safetensors reader/writer: round trip of every dtype, header layout, and malformed input. */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSafetensors, readSafetensors, serializeSafetensors, writeSafetensors } from '../../lib/models';
@@ -38,11 +38,9 @@ describe('models/safetensors', () => {
   it('rejects truncated files with the file name', () => {
     const dir = mkdtempSync(join(tmpdir(), 'st-'));
     const p = join(dir, 'bad.safetensors');
-    writeSafetensors(p, { w: { shape: [4], data: new Float32Array(4) } }).then(() => {});
     const good = serializeSafetensors({ w: { shape: [4], data: new Float32Array(4) } });
     writeFileSync(p, good.subarray(0, good.length - 3));
     assert.throws(() => readSafetensors(p), (e: Error) => e.message.includes(p) && /out of range/.test(e.message));
     assert.throws(() => parseSafetensors(new Uint8Array(3)), /shorter than 8 bytes/);
-    assert.ok(readFileSync(p).length > 0);
   });
 });

@@ -35,6 +35,7 @@ describe('train/trainer (tiny hashed bag-of-words encoder)', function () {
     assert.equal(lines[0].assistant, 'overlap');
     assert.deepEqual(listCheckpoints(join(out, 'checkpoints')), [20, 30]); // keep 2
     assert.deepEqual(result.assistantCounts, { overlap: 30 });
+    await assert.rejects(train(model, groups, tinyOptions({ outDir: out })), /already holds checkpoints; pass resume/);
     model.dispose();
   });
 
