@@ -37,7 +37,7 @@ export const command: Command = {
       : [...(await readTsvCollection(input)).value.passages.values()].map((p) => ({ id: p.id, text: p.text, title: p.title }));
     const overrides = { ...(pooling ? { pooling: pooling as 'cls' } : {}), ...(maxLength ? (kind === 'query' ? { queryMaxLength: maxLength } : { passageMaxLength: maxLength }) : {}) };
     const { model: encoder } = await loadEncoder(model, { idfTexts: rows.map((r) => r.text), overrides: Object.keys(overrides).length ? overrides : undefined });
-    const bar = progressBar(`encode ${kind}s`, rows.length);
+    const bar = progressBar(kind === 'query' ? 'encode queries' : 'encode passages', rows.length);
     try {
       const enc = await encodeCorpus(encoder, rows, { kind, batchSize: numberFlag(f, 'batch-size', 256), onProgress: (d) => bar.update(d) });
       await writeNpy(out, enc.matrix);

@@ -45,8 +45,10 @@ export function parseStudentConfig(input: unknown, source = 'student config'): S
 }
 
 /**
- * CPU default: GloVe-initialised 100-d word pieces projected to 128, 1 post-LN layer, idf-weighted
- * mean pooling, cosine. Sized by bench/encode.ts so the DL19 pool encodes in about a minute on wasm.
+ * CPU default: GloVe-initialised 100-d word pieces projected to 128 (wider than GloVe, so no
+ * information is lost), 1 post-LN layer, FFN 256, idf-weighted mean pooling, cosine. Sized with
+ * bench/encode.ts: the attention products run on wasm's slow batched loop, so every extra layer
+ * roughly doubles encoding time (2 layers: ≈250 CPU-s for the DL19 pool; this one: ≈90).
  */
 export const DEFAULT_STUDENT: StudentConfig = parseStudentConfig({
   arch: 'distilbert',
@@ -55,7 +57,7 @@ export const DEFAULT_STUDENT: StudentConfig = parseStudentConfig({
   hidden: 128,
   layers: 1,
   heads: 2,
-  ffn: 512,
+  ffn: 256,
   maxPositions: 512,
   pooling: 'idf-mean',
   similarity: 'cosine',

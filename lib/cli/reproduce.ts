@@ -1,0 +1,87 @@
+/**
+ * `mta4dpr reproduce`: runs an experiment config end to end (every row × seed), writes
+ * results.json, report.md/html, figures and the manifest, resuming finished steps; `--check`
+ * compares the results with the reproduction matrix (expected scores ± tolerance).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from '../cli';
+import { parseFlags, requireFlag, UsageError } from './args';
+import { ConfigError, loadExperimentConfig } from '../pipeline/config';
+import { checkMatrix, loadMatrix, type ResultRow } from '../pipeline/matrix';
+import { reproduce } from '../pipeline/reproduce';
+import { writeResults } from '../pipeline/report';
+import { closeBrowser } from '../report';
+
+const USAGE = 'mta4dpr reproduce --config FILE --out DIR [--only ROW,ROW] [--seeds 1,2] [--check [MATRIX]] [--no-progress]';
+
+const HELP = `usage: ${USAGE}
+
+  --config FILE    experiment config (JSON; unknown keys are errors), e.g. configs/dl-demo.json
+  --out DIR        output folder: results.json, report.md, report.html, *.png, manifest.json, steps/
+                   (finished steps are reused: rerunning resumes; a changed config recomputes what depends on it)
+  --only ROWS      run only these rows (comma separated names)
+  --seeds LIST     override the seeds (comma separated), e.g. 1 for a quick look
+  --check [FILE]   after running (or with existing results), compare with the reproduction matrix
+                   (default: configs/<config name>.matrix.json); exit 1 when an entry is off
+  --no-progress    no training progress bars`;
+
+function printCheck(matrixPath: string, rows: readonly ResultRow[]): boolean {
+  const checks = checkMatrix(loadMatrix(matrixPath), rows);
+  for (const c of checks) {
+    const actual = c.actual === undefined ? 'missing' : c.actual.toFixed(4);
+    console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.system} / ${c.dataset} / ${c.metric}: ${actual} (expected ${c.expected.toFixed(4)} ± ${c.tolerance})`);
+  }
+  const failed = checks.filter((c) => !c.ok).length;
+  console.log(`${checks.length - failed} passed, ${failed} failed`);
+  return failed === 0;
+}
+
+export const command: Command = {
+  summary: 'run an experiment (all rows × seeds) into results.json + report; --check against the matrix',
+  async run(argv: string[]): Promise<number> {
+    // `--check` takes an optional value: normalise a bare flag before strict parsing.
+    const args = argv.flatMap((a, i) => (a === '--check' && (argv[i + 1] === undefined || argv[i + 1].startsWith('--')) ? ['--check=default'] : [a]));
+    const flags = parseFlags(args, {
+      config: { type: 'string' }, out: { type: 'string' }, only: { type: 'string' }, seeds: { type: 'string' },
+      check: { type: 'string' }, 'no-progress': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    }, USAGE);
+    if (flags.help) {
+      console.log(HELP);
+      return 0;
+    }
+    const configPath = requireFlag(flags, 'config', USAGE);
+    const out = requireFlag(flags, 'out', USAGE);
+    let config;
+    try {
+      config = loadExperimentConfig(configPath);
+    } catch (e) {
+      if (e instanceof ConfigError) {
+        console.error(e.message);
+        return 2;
+      }
+      throw e;
+    }
+    const seeds = typeof flags.seeds === 'string' ? flags.seeds.split(',').map((s) => {
+      const n = Number(s);
+      if (!Number.isInteger(n)) throw new UsageError(`--seeds: '${s}' is not an integer`, USAGE);
+      return n;
+    }) : undefined;
+    const only = typeof flags.only === 'string' ? flags.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    const matrixPath = flags.check === undefined ? undefined
+      : flags.check === 'default' ? join('configs', `${config.name}.matrix.json`) : String(flags.check);
+    if (matrixPath && !existsSync(matrixPath)) throw new UsageError(`reproduction matrix ${matrixPath} not found`, USAGE);
+    try {
+      const results = await reproduce(config, { outDir: out, only, seeds, progress: flags['no-progress'] ? 'none' : 'auto' });
+      await writeResults(results, out);
+      console.log(`wrote ${join(out, 'results.json')}, report.md, report.html (${results.elapsed_s.toFixed(0)} s)`);
+      for (const r of results.rows) {
+        console.log(`${r.system.padEnd(28)} ${r.dataset.padEnd(6)} ${Object.entries(r.metrics).map(([m, v]) => `${m} ${v.toFixed(4)}${r.seeds > 1 ? ` ± ${r.std[m].toFixed(4)}` : ''}`).join('  ')}`);
+      }
+      if (matrixPath) return printCheck(matrixPath, JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).rows) ? 0 : 1;
+      return 0;
+    } finally {
+      await closeBrowser();
+    }
+  },
+};

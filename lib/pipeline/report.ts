@@ -1,0 +1,95 @@
+/**
+ * Writing an experiment's results: results.json (machine-readable, the matrix checks it),
+ * report.md and report.html (tables, paired tests, figures as PNG), all atomic.
+ */
+import { join } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '../io';
+import { barChart, figureToPng, lineChart, markdownTable, writeHtmlReport, type Figure, type ReportSection } from '../report';
+import type { ReproduceResults } from './reproduce';
+
+/** The main table as rows of strings: "mean ± std" per measure. */
+export function resultsTableRows(results: ReproduceResults): Array<Record<string, string | number>> {
+  return results.rows.map((r) => {
+    const row: Record<string, string | number> = { system: r.system, dataset: r.dataset, seeds: r.seeds };
+    for (const [m, v] of Object.entries(r.metrics)) row[m] = r.seeds > 1 ? `${v.toFixed(4)} ± ${r.std[m].toFixed(4)}` : v.toFixed(4);
+    return row;
+  });
+}
+
+/** Paired tests as table rows. */
+export function comparisonRows(results: ReproduceResults): Array<Record<string, string | number>> {
+  return results.comparisons.map((c) => ({
+    system: c.system, 'vs': c.against, dataset: c.dataset, measure: c.measure, 'Δ mean': c.meanDifference.toFixed(4),
+    queries: c.queries, 'p (t-test)': c.tTestP.toFixed(4), 'p (randomisation)': c.randomizationP.toFixed(4),
+  }));
+}
+
+/** Bar chart of one measure per system (error bars: std over seeds). */
+export function resultsFigure(results: ReproduceResults, measure = 'nDCG@10'): Figure {
+  const datasets = [...new Set(results.rows.map((r) => r.dataset))];
+  return barChart(datasets.map((d) => {
+    const rows = results.rows.filter((r) => r.dataset === d);
+    return { name: d, x: rows.map((r) => r.system), y: rows.map((r) => r.metrics[measure]), error: rows.map((r) => r.std[measure]) };
+  }), { title: `${measure} on the test split (mean ± std over seeds)`, yTitle: measure });
+}
+
+/** Held-out nDCG@10 of trained rows after each iteration (mean over seeds). */
+export function iterationFigure(results: ReproduceResults): Figure | undefined {
+  const series = results.outcomes.filter((o) => o.kind === 'trained' && o.dataset === results.rows[0]?.dataset).map((o) => {
+    const seeds = Object.values(o.iterations);
+    const n = Math.max(0, ...seeds.map((s) => s.length));
+    const x = Array.from({ length: n }, (_, i) => i + 1);
+    const y = x.map((i) => {
+      const v = seeds.map((s) => s[i - 1]?.heldOut['nDCG@10']).filter((z): z is number => z !== undefined);
+      return v.reduce((a, b) => a + b, 0) / v.length;
+    });
+    return { name: o.system, x, y };
+  }).filter((s) => s.x.length > 1);
+  if (series.length === 0) return undefined;
+  return lineChart(series, { title: 'Held-out nDCG@10 after each iteration', xTitle: 'iteration', yTitle: 'nDCG@10' });
+}
+
+/** Assistant choice counts over all batches of all iterations and seeds, per trained row. */
+export function choiceRows(results: ReproduceResults): Array<Record<string, string | number>> {
+  const out: Array<Record<string, string | number>> = [];
+  for (const o of results.outcomes.filter((x) => x.kind === 'trained' && x.dataset === results.rows[0]?.dataset)) {
+    const counts: Record<string, number> = {};
+    for (const its of Object.values(o.iterations)) for (const it of its) for (const [k, v] of Object.entries(it.chosen)) counts[k] = (counts[k] ?? 0) + v;
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    if (total > 0) out.push({ system: o.system, ...Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, `${v} (${((100 * v) / total).toFixed(0)}%)`])) });
+  }
+  return out;
+}
+
+/** Writes results.json, report.md, report.html and the figures' PNGs into `outDir`. */
+export async function writeResults(results: ReproduceResults, outDir: string): Promise<void> {
+  const { outcomes: _o, ...summary } = results;
+  await writeJsonAtomic(join(outDir, 'results.json'), summary);
+  await writeJsonAtomic(join(outDir, 'per-query.json'), results.outcomes);
+  const figs: Array<{ name: string; fig: Figure }> = [{ name: 'results', fig: resultsFigure(results) }];
+  const itFig = iterationFigure(results);
+  if (itFig) figs.push({ name: 'iterations', fig: itFig });
+  const pngs: Record<string, Buffer> = {};
+  for (const f of figs) {
+    pngs[f.name] = await figureToPng(f.fig, { width: 900, height: 500 });
+    await writeFileAtomic(join(outDir, `${f.name}.png`), pngs[f.name]);
+  }
+  const b = results.backend;
+  const header = `Config \`${results.config}\`, trained on ${results.trainSplit} (held-out slice: ${results.heldOut.length} queries). ` +
+    `Backend ${b.backend} (tfjs ${b.tfjsVersion}, ${b.threads} thread(s)), ${b.cpus} CPUs; wall time ${results.elapsed_s.toFixed(0)} s, started ${results.startedAt}.`;
+  const choices = choiceRows(results);
+  const sections: ReportSection[] = [
+    { heading: 'Setting', markdown: header },
+    { heading: 'Main table (mean ± std over seeds)', table: resultsTableRows(results), pngs: [pngs.results] },
+    { heading: 'Paired tests (per-query values averaged over seeds)', table: comparisonRows(results) },
+  ];
+  if (choices.length > 0) sections.push({ heading: 'Per-batch assistant selection', table: choices });
+  if (pngs.iterations) sections.push({ heading: 'Iterations', pngs: [pngs.iterations] });
+  await writeHtmlReport(join(outDir, 'report.html'), { title: `MTA4DPR reproduction: ${results.config}`, sections });
+  const md = [`# MTA4DPR reproduction: ${results.config}`, '', header, '',
+    '## Main table (mean ± std over seeds)', '', markdownTable(resultsTableRows(results)), '', '![results](results.png)', '',
+    '## Paired tests (per-query values averaged over seeds)', '', markdownTable(comparisonRows(results)), ''];
+  if (choices.length > 0) md.push('## Per-batch assistant selection', '', markdownTable(choices), '');
+  if (pngs.iterations) md.push('## Iterations', '', '![iterations](iterations.png)', '');
+  await writeFileAtomic(join(outDir, 'report.md'), md.join('\n'));
+}

@@ -1,0 +1,237 @@
+/**
+ * The main job: every row (system) of an experiment over every seed, evaluated on the test
+ * splits, aggregated (mean ± std over seeds, paired tests per query), and written as results.json,
+ * report.md + report.html with figures, and the manifest of every step. Re-running resumes.
+ */
+import { join } from 'node:path';
+import { buildScoreTable, RunFileScorer, RankOnlyScorer, Bm25Scorer } from '../assistants';
+import type { Scorer, ScoreTable } from '../assistants/types';
+import { backendReport, initBackend, type BackendReport } from '../backend';
+import type { QueryId, Run } from '../data/types';
+import { evaluate, pairedTTest, randomizationTest } from '../eval';
+import { sha256 } from '../io';
+import { loadEncoderCheckpoint } from '../models';
+import { Rng } from '../random/rng';
+import type { ProgressMode } from '../train';
+import { systemConfig, type ExperimentConfig, type MethodConfig, type ModelRef } from './config';
+import type { ResultRow } from './matrix';
+import { runMethod, type IterationRecord } from './method';
+import { candidateSystems, labelledQueries, loadSplit, type Split } from './splits';
+import { StepStore } from './steps';
+import { createStudent, rerankRun, splitTexts } from './student';
+
+/** Per-query values of one row on one test split, per seed. */
+export interface RowOutcome {
+  readonly system: string;
+  readonly kind: 'trained' | 'run' | 'untrained';
+  readonly dataset: string;
+  /** seed → query → measure → value */
+  readonly perSeed: Record<string, Record<QueryId, Record<string, number>>>;
+  /** seed → iteration records (trained rows). */
+  readonly iterations: Record<string, readonly IterationRecord[]>;
+}
+
+/** A paired test of one row against a reference row on one measure (per-query values averaged over seeds). */
+export interface Comparison {
+  readonly system: string;
+  readonly against: string;
+  readonly dataset: string;
+  readonly measure: string;
+  readonly meanDifference: number;
+  readonly queries: number;
+  readonly tTestP: number;
+  readonly randomizationP: number;
+}
+
+/** What results.json holds. */
+export interface ReproduceResults {
+  readonly config: string;
+  readonly rows: ResultRow[];
+  readonly comparisons: Comparison[];
+  readonly outcomes: RowOutcome[];
+  readonly heldOut: readonly QueryId[];
+  readonly trainSplit: string;
+  readonly backend: BackendReport;
+  readonly elapsed_s: number;
+  readonly startedAt: string;
+}
+
+/** Run-time options of {@link reproduce}. */
+export interface ReproduceOptions {
+  readonly outDir: string;
+  readonly log?: (message: string) => void;
+  readonly progress?: ProgressMode;
+  /** Only these rows (by name). */
+  readonly only?: readonly string[];
+  /** Override the seeds of every row (e.g. [1] for a quick look). */
+  readonly seeds?: readonly number[];
+}
+
+function scorerFor(ref: ModelRef, split: Split): Scorer {
+  if (ref.kind === 'bm25') return new Bm25Scorer(ref.name);
+  const run = split.runs.get(ref.run ?? ref.name);
+  if (!run) throw new Error(`split ${split.name} has no run '${ref.run ?? ref.name}' for model '${ref.name}'`);
+  const key = `${ref.kind}:${ref.run ?? ref.name}:${split.name}`;
+  return ref.kind === 'rank' ? new RankOnlyScorer(ref.name, run, key) : new RunFileScorer(ref.name, run, key);
+}
+
+/** Every teacher/assistant any row uses, by name (names must mean the same model in every row). */
+function allModels(configs: readonly MethodConfig[]): { teacher: ModelRef; assistants: ModelRef[] } {
+  const teacher = configs[0].teacher;
+  const byName = new Map<string, ModelRef>();
+  for (const c of configs) {
+    if (c.teacher.name !== teacher.name) throw new Error(`rows use different teachers (${teacher.name}, ${c.teacher.name}); one experiment has one teacher`);
+    for (const a of c.assistants) {
+      const seen = byName.get(a.name);
+      if (seen && JSON.stringify(seen) !== JSON.stringify(a)) throw new Error(`assistant name '${a.name}' means two different models across rows`);
+      byName.set(a.name, a);
+    }
+  }
+  return { teacher, assistants: [...byName.values()] };
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+function sampleStd(xs: readonly number[]): number {
+  if (xs.length < 2) return 0;
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
+}
+
+/** Mean over seeds of the per-seed means, and their standard deviation. */
+export function aggregate(o: RowOutcome, measures: readonly string[]): ResultRow {
+  const seeds = Object.keys(o.perSeed);
+  const metrics: Record<string, number> = {};
+  const std: Record<string, number> = {};
+  for (const m of measures) {
+    const perSeed = seeds.map((s) => mean(Object.values(o.perSeed[s]).map((v) => v[m])));
+    metrics[m] = mean(perSeed);
+    std[m] = sampleStd(perSeed);
+  }
+  return { system: o.system, dataset: o.dataset, metrics, std, seeds: seeds.length };
+}
+
+/** Per query, the mean over seeds of one measure. */
+export function seedAveraged(o: RowOutcome, measure: string): Map<QueryId, number> {
+  const seeds = Object.keys(o.perSeed);
+  const out = new Map<QueryId, number>();
+  for (const q of Object.keys(o.perSeed[seeds[0]])) out.set(q, mean(seeds.map((s) => o.perSeed[s][q][measure])));
+  return out;
+}
+
+function perQuery(split: Split, run: Run, measures: readonly string[], relLevel: number): Record<QueryId, Record<string, number>> {
+  const r = evaluate(split.qrels!, run, [...measures], { relLevel });
+  return Object.fromEntries(r.perQuery);
+}
+
+/** Runs the whole experiment into `opts.outDir` and returns what results.json holds. */
+export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOptions): Promise<ReproduceResults> {
+  const started = Date.now();
+  const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const backend = await initBackend();
+  const store = new StepStore(opts.outDir);
+  const rows = experiment.systems.filter((s) => !opts.only || opts.only.includes(s.name));
+  if (rows.length === 0) throw new Error(`no rows selected (rows: ${experiment.systems.map((s) => s.name).join(', ')})`);
+  const configs = rows.map((s) => ({ spec: s, config: systemConfig(experiment, s) }));
+  const measures = experiment.eval.metrics;
+  const relLevel = experiment.eval.relLevel;
+
+  // Training split, candidates and the raw score table shared by every row.
+  const models = allModels(configs.map((c) => c.config));
+  const systems = [...new Set(configs.flatMap((c) => candidateSystems(c.config)))];
+  const train = await loadSplit(experiment.data.train, systems, experiment.data.candidates.depth);
+  log(`train split ${train.name}: ${train.candidates.byQuery.size} queries with candidates, ${train.collection.passages.size} passages`);
+  for (const w of train.warnings) log(`  note: ${w}`);
+  const tableKey = store.keyOf('score-table', { split: train.name, systems, depth: experiment.data.candidates.depth, models });
+  const rawTable: ScoreTable = await buildScoreTable(
+    { teacher: scorerFor(models.teacher, train), assistants: models.assistants.map((a) => scorerFor(a, train)), queries: train.queries, candidates: train.candidates, collection: train.collection },
+    { cacheDir: join(opts.outDir, 'cache', 'scores') },
+  );
+
+  // Held-out slice: a seeded sample of the labelled training queries.
+  const labelled = labelledQueries(train, relLevel);
+  const nHeld = Math.max(1, Math.round(experiment.data.heldOut.fraction * labelled.length));
+  const heldOut = new Rng(experiment.data.heldOut.seed).sample(labelled, nHeld).sort();
+  log(`held-out slice: ${heldOut.length} of ${labelled.length} labelled training queries`);
+
+  const tests: Split[] = [];
+  for (const name of experiment.data.test) {
+    tests.push(await loadSplit([name], 'all', experiment.data.candidates.depth));
+  }
+  const testIds = new Set(tests.flatMap((t) => [...t.queries.queries.keys()]));
+  const leak = heldOut.filter((q) => testIds.has(q)).concat([...train.queries.queries.keys()].filter((q) => testIds.has(q)));
+  if (leak.length > 0) throw new Error(`test queries appear in the training split (${leak.slice(0, 5).join(', ')}): refusing to run`);
+
+  const cacheDir = join(opts.outDir, 'cache', 'embeddings');
+  const outcomes: RowOutcome[] = [];
+  for (const { spec, config } of configs) {
+    const seeds = spec.kind === 'run' ? [0] : (opts.seeds ?? config.seeds);
+    for (const test of tests) {
+      outcomes.push({ system: spec.name, kind: spec.kind, dataset: test.name, perSeed: {}, iterations: {} });
+    }
+    const mine = outcomes.slice(-tests.length);
+    for (const seed of seeds) {
+      const t0 = Date.now();
+      if (spec.kind === 'run') {
+        for (const [i, test] of tests.entries()) {
+          const run = test.runs.get(spec.run ?? spec.name);
+          if (!run) throw new Error(`row '${spec.name}': ${test.name} has no run '${spec.run ?? spec.name}'`);
+          (mine[i].perSeed as Record<string, unknown>)[String(seed)] = perQuery(test, run, measures, relLevel);
+        }
+        continue;
+      }
+      let finalKey: string;
+      let modelDir: string | undefined;
+      if (spec.kind === 'trained') {
+        const result = await runMethod(config, seed, { store, train, heldOut, rawTable, tableKey, cacheDir, log, progress: opts.progress });
+        finalKey = result.finalKey;
+        modelDir = result.modelDir;
+        for (const o of mine) (o.iterations as Record<string, unknown>)[String(seed)] = result.iterations;
+      } else {
+        const { name: _n, description: _d, seeds: _s, ...method } = config;
+        finalKey = sha256('untrained', { student: method.student, seed, split: train.name });
+      }
+      for (const [i, test] of tests.entries()) {
+        const step = await store.run('test-eval', { model: finalKey, test: test.name, measures, relLevel }, async () => {
+          const model = modelDir
+            ? (await loadEncoderCheckpoint(modelDir)).model
+            : await createStudent(config, seed, splitTexts(train));
+          try {
+            const run = await rerankRun(model, test, [...test.candidates.byQuery.keys()], { name: spec.name, cacheDir });
+            return perQuery(test, run, measures, relLevel);
+          } finally {
+            model.dispose();
+          }
+        });
+        (mine[i].perSeed as Record<string, unknown>)[String(seed)] = step.value;
+      }
+      log(`${spec.name} seed ${seed}: ${tests.map((t, i) => `${t.name} nDCG@10 ${mean(Object.values(mine[i].perSeed[String(seed)]).map((v) => v['nDCG@10'])).toFixed(4)}`).join(', ')} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    }
+  }
+
+  const resultRows = outcomes.map((o) => aggregate(o, measures));
+  const comparisons: Comparison[] = [];
+  for (const ref of experiment.compareTo) {
+    for (const o of outcomes) {
+      const base = outcomes.find((b) => b.system === ref && b.dataset === o.dataset);
+      if (!base || base === o) continue;
+      for (const m of measures) {
+        const a = seedAveraged(o, m);
+        const b = seedAveraged(base, m);
+        const qs = [...a.keys()].filter((q) => b.has(q));
+        const xa = qs.map((q) => a.get(q)!);
+        const xb = qs.map((q) => b.get(q)!);
+        comparisons.push({
+          system: o.system, against: ref, dataset: o.dataset, measure: m, queries: qs.length,
+          meanDifference: mean(xa) - mean(xb), tTestP: pairedTTest(xa, xb).p, randomizationP: randomizationTest(xa, xb, { trials: 10000, seed: 1 }).p,
+        });
+      }
+    }
+  }
+  return {
+    config: experiment.name, rows: resultRows, comparisons, outcomes, heldOut, trainSplit: train.name,
+    backend: backend ?? backendReport(), elapsed_s: (Date.now() - started) / 1000, startedAt: new Date(started).toISOString(),
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Score tables as one configuration sees them: the teacher and its configured assistants only,
+ * with missing scores filled by the configured policy, plus column edits across iterations
+ * (the student replacing the weakest assistant).
+ */
+import { fillMissing, type MissingPolicy } from '../assistants/missing';
+import type { ModelColumn, QueryScores, ScoreTable } from '../assistants/types';
+import type { QueryId } from '../data/types';
+import type { MethodConfig } from './config';
+
+/** The missing-score policy of a config, as lib/assistants understands it. */
+export function missingPolicy(config: MethodConfig): MissingPolicy {
+  if (config.missing.policy === 'drop') {
+    throw new Error(`${config.name}: missing.policy 'drop' removes pairs per model, so training groups could not share candidates; use it in the assistants analysis, train with 'min-minus-margin' or 'rank'`);
+  }
+  return config.missing.policy === 'rank' ? { kind: 'rank' } : { kind: 'min-minus-margin', margin: config.missing.margin };
+}
+
+/** Keeps the named columns (in that order) of a table. */
+export function selectColumns(table: ScoreTable, names: readonly string[]): ScoreTable {
+  const idx = names.map((n) => {
+    const i = table.models.findIndex((m) => m.name === n);
+    if (i < 0) throw new Error(`score table has no column '${n}' (columns: ${table.models.map((m) => m.name).join(', ')})`);
+    return i;
+  });
+  const byQuery = new Map<QueryId, QueryScores>();
+  for (const [q, b] of table.byQuery) byQuery.set(q, { ...b, scores: idx.map((i) => b.scores[i]) });
+  return { models: idx.map((i) => table.models[i]), byQuery };
+}
+
+/** Fills every column's missing scores per query; counts filled pairs per model. */
+export function fillTable(table: ScoreTable, policy: MissingPolicy): { table: ScoreTable; filled: Record<string, number> } {
+  const filled: Record<string, number> = Object.fromEntries(table.models.map((m) => [m.name, 0]));
+  const byQuery = new Map<QueryId, QueryScores>();
+  for (const [q, b] of table.byQuery) {
+    const scores = b.scores.map((s, i) => {
+      const f = fillMissing(s, policy);
+      filled[table.models[i].name] += f.missing;
+      return f.scores;
+    });
+    byQuery.set(q, { ...b, scores });
+  }
+  return { table: { models: table.models, byQuery }, filled };
+}
+
+/** Keeps only the given queries' blocks. */
+export function restrictQueries(table: ScoreTable, keep: ReadonlySet<QueryId>): ScoreTable {
+  return { models: table.models, byQuery: new Map([...table.byQuery].filter(([q]) => keep.has(q))) };
+}
+
+/** Replaces column `out` by a new assistant column whose scores come from `scoresOf(queryId, docIds)`. */
+export function replaceColumn(
+  table: ScoreTable, out: string, column: ModelColumn, scoresOf: (q: QueryId, docIds: readonly string[]) => Float64Array,
+): ScoreTable {
+  const i = table.models.findIndex((m) => m.name === out);
+  if (i < 0) throw new Error(`score table has no column '${out}'`);
+  const models = table.models.map((m, j) => (j === i ? column : m));
+  const byQuery = new Map<QueryId, QueryScores>();
+  for (const [q, b] of table.byQuery) byQuery.set(q, { ...b, scores: b.scores.map((s, j) => (j === i ? scoresOf(q, b.docIds) : s)) });
+  return { models, byQuery };
+}
