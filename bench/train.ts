@@ -15,7 +15,7 @@ import { dataRoot } from '../lib/data/paths';
 import { join } from 'node:path';
 import { train } from '../lib/train/trainer';
 import type { TrainingGroup } from '../lib/train/groups';
-import { Rng } from '../lib/train/rng';
+import { Rng } from '../lib/random/rng';
 
 const PRESETS = { default: DEFAULT_STUDENT, distilbert: { ...DISTILBERT_BASE, passageMaxLength: 128 } } as const;
 
@@ -55,7 +55,10 @@ async function measure(name: keyof typeof PRESETS, steps: number, batch: number,
     const seconds = timed.reduce((a, b) => a + b, 0);
     return { model: name, parameters: params, steps, batchGroups: batch, secondsPerStep: seconds / timed.length, groupsPerSecond: (batch * timed.length) / seconds, firstStepSeconds: times[0] };
   } catch (e) {
-    return { model: name, parameters: params, error: (e as Error).message };
+    const msg = (e as Error).message;
+    // tfjs-wasm's heap is capped at 4 GB: a 66M student with AdamW state and activations does not fit.
+    const hint = /memory access out of bounds|out of memory/i.test(msg) && tf.getBackend() === 'wasm' ? ' (wasm heap, capped at 4 GB, exhausted)' : '';
+    return { model: name, parameters: params, error: msg + hint };
   } finally {
     model.dispose();
   }

@@ -13,3 +13,4 @@ export * from './assistants';
 export * from './curriculum';
 export * from './train';
 export * from './report';
+export * from './random';

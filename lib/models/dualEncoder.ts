@@ -20,6 +20,8 @@ export interface CreateDualEncoderOptions {
   readonly name?: string;
 }
 
+let instanceCounter = 0;
+
 /** A tfjs BERT/DistilBERT-style dual encoder. */
 export class StudentDualEncoder implements TrainableDualEncoder {
   readonly name: string;
@@ -39,13 +41,15 @@ export class StudentDualEncoder implements TrainableDualEncoder {
     if (tokenizer.vocabSize > config.vocabSize) throw new Error(`tokenizer has ${tokenizer.vocabSize} word pieces but config.vocabSize is ${config.vocabSize}`);
     this.name = name;
     this.dim = config.hidden;
+    // tfjs registers variable names globally: the counter keeps two models of one name apart.
+    instanceCounter++;
     for (const prefix of towerPrefixes(config)) {
       for (const [local, shape] of towerParamShapes(config)) {
         const full = prefix + local;
         const given = initial[full] ?? initial[local];
         if (given && given.shape.join() !== shape.join()) throw new Error(`initial value for ${full} has shape [${given.shape}] but the config needs [${shape}]`);
         const value = given ? given.clone() : initialValue(config, full, shape, paramSeed(seed, full));
-        this.vars.set(full, tf.variable(value, true, `${name}/${full}/${tf.util.now().toString(36)}${this.vars.size}`));
+        this.vars.set(full, tf.variable(value, true, `${name}#${instanceCounter}/${full}`));
         value.dispose();
       }
     }

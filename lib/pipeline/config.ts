@@ -67,7 +67,10 @@ const LossSchema = z.strictObject({
   alpha: z.number().nonnegative().default(1),
   beta: z.number().nonnegative().default(1),
   gamma: z.number().nonnegative().default(1),
-  studentTemperature: z.number().positive().default(1),
+  /** Temperature of the student's softmax in the KL terms (0.05 suits the default cosine student; 1 a dot-product one). */
+  studentTemperature: z.number().positive().default(0.05),
+  /** Temperature of the contrastive (InfoNCE) term. */
+  contrastiveTemperature: z.number().positive().default(0.05),
 });
 
 const TrainSchema = z.strictObject({

@@ -180,7 +180,7 @@ export async function runMethod(config: MethodConfig, seed: number, ctx: MethodC
           steps: config.train.stepsPerIteration, batchSize: config.train.batchSize, accumulationSteps: config.train.accumulation,
           lr: config.train.lr, warmupSteps: Math.round(config.train.warmupFraction * config.train.stepsPerIteration),
           weightDecay: config.train.weightDecay, maxGradNorm: config.train.clipNorm,
-          loss: { alpha: config.loss.alpha, beta: config.loss.beta, gamma: config.loss.gamma, studentTemperature: config.loss.studentTemperature },
+          loss: { alpha: config.loss.alpha, beta: config.loss.beta, gamma: config.loss.gamma, studentTemperature: config.loss.studentTemperature, contrastiveTemperature: config.loss.contrastiveTemperature },
           distribution: config.distribution,
           selectTarget: config.loss.gamma > 0 && names.length > 0
             ? assistantSelector({

@@ -90,6 +90,8 @@ export async function encodeCorpus(encoder: Encoder, passages: readonly PassageT
     }
     data.set(m.data, start * encoder.dim);
     opts.onProgress?.(end, total);
+    // Let timers run (progress bars redraw on them); wasm kernels otherwise never yield.
+    await new Promise((r) => setImmediate(r));
   }
   const matrix: EmbeddingMatrix = { rows: total, dim: encoder.dim, data };
   if (final && chunkDir) {

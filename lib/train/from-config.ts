@@ -21,7 +21,7 @@ import { writeJsonAtomic } from '../io/atomic';
 import type { TrainConfig } from './config';
 import { buildTrainingGroups, type TrainingGroupReport } from './groups';
 import { rerankEvaluator } from './rerank-eval';
-import { Rng } from './rng';
+import { Rng } from '../random/rng';
 import { assistantSelector } from './select-target';
 import { train, type TrainResult } from './trainer';
 import type { ProgressMode } from './progress';

@@ -4,7 +4,7 @@
  */
 import type { Collection, DocId, Qrels, QueryId, QuerySet } from '../data/types';
 import type { ScoreTable } from '../assistants/types';
-import { Rng } from './rng';
+import { Rng } from '../random/rng';
 
 /** One query's training group; index 0 of every array is the positive. */
 export interface TrainingGroup {

@@ -1,6 +1,5 @@
 /** Training: distillation losses, AdamW + schedule, the trainer with checkpoints/resume, and progress. */
 export * from './losses';
-export * from './rng';
 export * from './schedule';
 export * from './adamw';
 export * from './clip';

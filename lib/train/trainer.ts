@@ -14,7 +14,7 @@ import { combinedLoss, type CombinedLossOptions } from './losses/combined';
 import type { TrainingGroup } from './groups';
 import { MetricsLog } from './metrics-log';
 import { createProgress, type ProgressMode } from './progress';
-import { Rng } from './rng';
+import { Rng } from '../random/rng';
 import { linearWarmupDecay } from './schedule';
 import {
   listCheckpoints, loadLatestCheckpoint, pruneCheckpoints, restoreWeights, saveCheckpoint, writeModelWeights, type TrainerSidecar,

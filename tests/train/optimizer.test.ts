@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { AdamW } from '../../lib/train/adamw';
 import { clipByGlobalNorm } from '../../lib/train/clip';
 import { linearWarmupDecay } from '../../lib/train/schedule';
-import { Rng } from '../../lib/train/rng';
+import { Rng } from '../../lib/random/rng';
 
 describe('train/optimiser', () => {
   before(async () => {
