@@ -35,7 +35,7 @@ async function measure(label: string, backend: 'wasm' | 'cpu', patched: boolean,
   const tok = tokenizerFromVocab(join(dataRoot(), 'models', 'bert-base-uncased', 'vocab.txt'));
   const cfg = { ...config, passageMaxLength: 128, encodeBatchSize: Math.min(config.encodeBatchSize, texts.length) };
   const model = createDualEncoder(cfg, tok, { seed: 0 });
-  await model.encode(texts.slice(0, 2), 'passage'); // warm-up (kernel setup, XNNPACK packing)
+  await model.encode(texts.slice(0, Math.min(32, texts.length)), 'passage'); // warm-up (JIT, kernel setup, XNNPACK packing)
   const enc = await timed(async () => void (await model.encode(texts, 'passage')));
   const out: Record<string, unknown> = {
     label, backend, patched, params: model.trainableVariables().reduce((a, v) => a + v.size, 0), passages: texts.length,

@@ -7,13 +7,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from '../cli';
 import { parseFlags, requireFlag, UsageError } from './args';
-import { ConfigError, loadExperimentConfig } from '../pipeline/config';
+import { ConfigError, loadExperimentConfig, systemConfig, type ExperimentConfig } from '../pipeline/config';
+import { runTasksInChildren } from '../pipeline/parallel';
+import { initBackend } from '../backend';
+import { cpus } from 'node:os';
 import { checkMatrix, loadMatrix, type ResultRow } from '../pipeline/matrix';
 import { reproduce } from '../pipeline/reproduce';
 import { writeResults } from '../pipeline/report';
 import { closeBrowser } from '../report';
 
-const USAGE = 'mta4dpr reproduce --config FILE --out DIR [--only ROW,ROW] [--seeds 1,2] [--check [MATRIX]] [--no-progress]';
+const USAGE = 'mta4dpr reproduce --config FILE --out DIR [--only ROW,ROW] [--seeds 1,2] [--jobs N] [--check [MATRIX]] [--no-progress]';
 
 const HELP = `usage: ${USAGE}
 
@@ -22,9 +25,17 @@ const HELP = `usage: ${USAGE}
                    (finished steps are reused: rerunning resumes; a changed config recomputes what depends on it)
   --only ROWS      run only these rows (comma separated names)
   --seeds LIST     override the seeds (comma separated), e.g. 1 for a quick look
+  --jobs N         parallel (row, seed) tasks in child processes (default: number of CPUs, at most 4,
+                   on the single-threaded wasm/cpu backends; 1 on tfjs-node)
   --check [FILE]   after running (or with existing results), compare with the reproduction matrix
                    (default: configs/<config name>.matrix.json); exit 1 when an entry is off
   --no-progress    no training progress bars`;
+
+/** Parallel tasks by default: one per core on the single-threaded backends, none on tfjs-node. */
+async function defaultJobs(): Promise<number> {
+  const b = await initBackend();
+  return b.backend === 'wasm' || b.backend === 'cpu' ? Math.max(1, Math.min(4, cpus().length)) : 1;
+}
 
 function printCheck(matrixPath: string, rows: readonly ResultRow[]): boolean {
   const checks = checkMatrix(loadMatrix(matrixPath), rows);
@@ -44,7 +55,8 @@ export const command: Command = {
     const args = argv.flatMap((a, i) => (a === '--check' && (argv[i + 1] === undefined || argv[i + 1].startsWith('--')) ? ['--check=default'] : [a]));
     const flags = parseFlags(args, {
       config: { type: 'string' }, out: { type: 'string' }, only: { type: 'string' }, seeds: { type: 'string' },
-      check: { type: 'string' }, 'no-progress': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      check: { type: 'string' }, jobs: { type: 'string' }, task: { type: 'boolean' }, 'no-progress': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     }, USAGE);
     if (flags.help) {
       console.log(HELP);
@@ -52,7 +64,7 @@ export const command: Command = {
     }
     const configPath = requireFlag(flags, 'config', USAGE);
     const out = requireFlag(flags, 'out', USAGE);
-    let config;
+    let config: ExperimentConfig;
     try {
       config = loadExperimentConfig(configPath);
     } catch (e) {
@@ -71,8 +83,25 @@ export const command: Command = {
     const matrixPath = flags.check === undefined ? undefined
       : flags.check === 'default' ? join('configs', `${config.name}.matrix.json`) : String(flags.check);
     if (matrixPath && !existsSync(matrixPath)) throw new UsageError(`reproduction matrix ${matrixPath} not found`, USAGE);
+    const log = (m: string) => process.stderr.write(`${m}\n`);
+    if (flags.task) {
+      // A child of --jobs: compute (and cache) its rows, leave reporting to the parent.
+      await reproduce(config, { outDir: out, only, seeds, progress: 'none', log });
+      return 0;
+    }
+    const jobs = flags.jobs === undefined ? await defaultJobs() : Number(flags.jobs);
+    if (!(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs must be a positive integer, got '${String(flags.jobs)}'`, USAGE);
     try {
-      const results = await reproduce(config, { outDir: out, only, seeds, progress: flags['no-progress'] ? 'none' : 'auto' });
+      if (jobs > 1) {
+        const tasks = config.systems.filter((s) => s.kind !== 'run' && (!only || only.includes(s.name)))
+          .flatMap((s) => (seeds ?? systemConfig(config, s).seeds).map((seed) => ({ row: s.name, seed })));
+        // Longest tasks first (more iterations), so the two processes finish together.
+        tasks.sort((a, b) => systemConfig(config, config.systems.find((s) => s.name === b.row)!).iterations.count
+          - systemConfig(config, config.systems.find((s) => s.name === a.row)!).iterations.count);
+        log(`running ${tasks.length} (row, seed) tasks in ${jobs} processes`);
+        await runTasksInChildren(tasks, jobs, configPath, out, log);
+      }
+      const results = await reproduce(config, { outDir: out, only, seeds, progress: flags['no-progress'] ? 'none' : 'auto', log });
       await writeResults(results, out);
       console.log(`wrote ${join(out, 'results.json')}, report.md, report.html (${results.elapsed_s.toFixed(0)} s)`);
       for (const r of results.rows) {

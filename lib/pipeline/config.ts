@@ -22,8 +22,15 @@ const DataSchema = z.strictObject({
   test: z.array(z.string()).min(1).default(['dl19']),
   /** Held-out slice of the labelled training queries (assistant replacement, early stopping). */
   heldOut: z.strictObject({ fraction: z.number().gt(0).lt(1).default(0.2), seed: z.number().int().default(0) }).prefault({}),
-  /** Candidates per query: union of the top-`depth` of these runs (default: teacher + assistants). */
-  candidates: z.strictObject({ depth: z.number().int().positive().default(100), runs: z.array(z.string()).optional() }).prefault({}),
+  /**
+   * Training candidates per query: union of the top-`depth` of these runs (default: teacher +
+   * assistants). Test candidates: union of the top-`testDepth` of every bundled run of the test set.
+   */
+  candidates: z.strictObject({
+    depth: z.number().int().positive().default(100),
+    testDepth: z.number().int().positive().default(100),
+    runs: z.array(z.string()).optional(),
+  }).prefault({}),
 });
 
 const DistributionSchema = z.strictObject({

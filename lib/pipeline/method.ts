@@ -198,14 +198,16 @@ export async function runMethod(config: MethodConfig, seed: number, ctx: MethodC
 
         // One re-ranking of every training query's candidates serves the held-out evaluation,
         // the student's assistant column and the hard-query search.
-        const run = await rerankRun(model, split, allIds, { name: `student-it${it}`, cacheDir: ctx.cacheDir });
+        // The last iteration needs only the held-out slice (nothing comes after it to use the rest).
+        const last = it === config.iterations.count;
+        const run = await rerankRun(model, split, last ? ctx.heldOut : allIds, { name: `student-it${it}`, cacheDir: ctx.cacheDir });
         const heldOut = quality(split, run, ctx.heldOut, relLevel, measures);
         const t2 = Date.now();
 
         let pool = stateBefore.pool.slice();
         const studentColumns = { ...stateBefore.studentColumns };
         let replaced: string | null = null;
-        if (config.iterations.replacement && pool.length > 0) {
+        if (config.iterations.replacement && pool.length > 0 && !last) {
           const weakest = pool.reduce((a, b) => (b.quality < a.quality ? b : a));
           if (heldOut['nDCG@10'] > weakest.quality) {
             replaced = weakest.name;

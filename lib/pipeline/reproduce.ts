@@ -158,7 +158,7 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
 
   const tests: Split[] = [];
   for (const name of experiment.data.test) {
-    tests.push(await loadSplit([name], 'all', experiment.data.candidates.depth));
+    tests.push(await loadSplit([name], 'all', experiment.data.candidates.testDepth));
   }
   const testIds = new Set(tests.flatMap((t) => [...t.queries.queries.keys()]));
   const leak = heldOut.filter((q) => testIds.has(q)).concat([...train.queries.queries.keys()].filter((q) => testIds.has(q)));
@@ -230,6 +230,7 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
       }
     }
   }
+  await store.writeManifest({ config: experiment.name });
   return {
     config: experiment.name, rows: resultRows, comparisons, outcomes, heldOut, trainSplit: train.name,
     backend: backend ?? backendReport(), elapsed_s: (Date.now() - started) / 1000, startedAt: new Date(started).toISOString(),

@@ -4,7 +4,7 @@
  * killed step resumes in its work folder; a changed config changes only the keys downstream of it.
  * The manifest lists every step with its inputs, output file hashes and time.
  */
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { sha256, sha256File, writeJsonAtomic } from '../io';
 
@@ -43,16 +43,18 @@ async function listFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-/** Runs and caches pipeline steps under `root/steps`, recording them in `root/manifest.json`. */
+const RECORD = 'record.json';
+
+/**
+ * Runs and caches pipeline steps under `root/steps`. Each finished step keeps its own record, so
+ * several processes may work on different steps of one folder at once (parallel seeds);
+ * `writeManifest` gathers the records into `root/manifest.json`.
+ */
 export class StepStore {
-  private manifest: { steps: Record<string, StepRecord> };
   readonly manifestPath: string;
 
   constructor(readonly root: string) {
     this.manifestPath = join(root, 'manifest.json');
-    this.manifest = existsSync(this.manifestPath)
-      ? (JSON.parse(readFileSync(this.manifestPath, 'utf8')) as Manifest as { steps: Record<string, StepRecord> })
-      : { steps: {} };
   }
 
   /** The key a step with these inputs has (without running it). */
@@ -77,20 +79,33 @@ export class StepStore {
     const value = await produce(work);
     await writeJsonAtomic(join(work, 'value.json'), value === undefined ? null : value);
     const outputs: Record<string, string> = {};
-    for (const f of await listFiles(work)) outputs[relative(work, f)] = await sha256File(f);
-    await fs.rm(dir, { recursive: true, force: true });
-    await fs.rename(work, dir);
+    for (const f of await listFiles(work)) if (!f.endsWith(RECORD)) outputs[relative(work, f)] = await sha256File(f);
     const record: StepRecord = {
       name, key, dir: relative(this.root, dir), inputs, outputs,
       startedAt: new Date(started).toISOString(), elapsedS: (Date.now() - started) / 1000,
     };
-    this.manifest.steps[key] = record;
-    await writeJsonAtomic(this.manifestPath, this.manifest);
+    await writeJsonAtomic(join(work, RECORD), record);
+    await fs.rm(dir, { recursive: true, force: true });
+    await fs.rename(work, dir);
     return { key, dir, value, cached: false };
   }
 
-  /** All recorded steps, in the order they finished. */
+  /** Every finished step's record, in the order they finished. */
   records(): StepRecord[] {
-    return Object.values(this.manifest.steps);
+    const steps = join(this.root, 'steps');
+    if (!existsSync(steps)) return [];
+    const out: StepRecord[] = [];
+    for (const d of readdirSync(steps)) {
+      const p = join(steps, d, RECORD);
+      if (!d.endsWith('.work') && existsSync(p)) out.push(JSON.parse(readFileSync(p, 'utf8')) as StepRecord);
+    }
+    return out.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  }
+
+  /** Writes `root/manifest.json`: every finished step with its inputs, output hashes and time. */
+  async writeManifest(extra: Record<string, unknown> = {}): Promise<Manifest> {
+    const manifest: Manifest = { ...extra, steps: Object.fromEntries(this.records().map((r) => [r.key, r])) };
+    await writeJsonAtomic(this.manifestPath, manifest);
+    return manifest;
   }
 }
