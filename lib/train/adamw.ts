@@ -26,6 +26,14 @@ export interface AdamWState {
  *   m ← β1 m + (1−β1) g;  v ← β2 v + (1−β2) g²;  m̂ = m/(1−β1^t);  v̂ = v/(1−β2^t);
  *   θ ← θ − lr · (m̂ / (√v̂ + ε) + λ θ)       (λ applied only where `decay` says so).
  */
+/** A zero variable shaped like `v`; the initial tensor is released (a variable keeps its own handle). */
+function zeroMoment(v: tf.Variable): tf.Variable {
+  const z = tf.zerosLike(v);
+  const m = tf.variable(z, false);
+  z.dispose();
+  return m;
+}
+
 export class AdamW {
   private readonly m: tf.Variable[];
   private readonly v: tf.Variable[];
@@ -44,8 +52,8 @@ export class AdamW {
     this.weightDecay = options.weightDecay ?? 0.01;
     const decay = options.decay ?? ((v) => v.rank >= 2);
     this.decays = variables.map((v, i) => decay(v, i));
-    this.m = variables.map((v) => tf.variable(tf.zerosLike(v), false));
-    this.v = variables.map((v) => tf.variable(tf.zerosLike(v), false));
+    this.m = variables.map(zeroMoment);
+    this.v = variables.map(zeroMoment);
   }
 
   /** Number of updates applied so far. */

@@ -113,6 +113,15 @@ describe('train/trainer (tiny hashed bag-of-words encoder)', function () {
     model.dispose();
   });
 
+  it('leaks no tensors across runs: training the same model twice (iterations) keeps the live count', async () => {
+    const model = createTinyEncoder({ seed: 3 });
+    const before = tf.memory().numTensors;
+    await train(model, groups, tinyOptions({ steps: 3, selectTarget: undefined, loss: { alpha: 1, beta: 1, gamma: 0 } }));
+    await train(model, groups, tinyOptions({ steps: 3, selectTarget: undefined, loss: { alpha: 1, beta: 1, gamma: 0 } }));
+    assert.equal(tf.memory().numTensors, before);
+    model.dispose();
+  });
+
   it('a run SIGKILLed mid-way and resumed ends with the same weights as an uninterrupted run', async () => {
     const reference = createTinyEncoder({ seed: 3 });
     await train(reference, groups, tinyOptions());
