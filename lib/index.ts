@@ -14,3 +14,4 @@ export * from './curriculum';
 export * from './train';
 export * from './report';
 export * from './random';
+export * from './pipeline';

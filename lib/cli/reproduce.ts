@@ -7,14 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from '../cli';
 import { parseFlags, requireFlag, UsageError } from './args';
-import { ConfigError, loadExperimentConfig, systemConfig, type ExperimentConfig } from '../pipeline/config';
-import { runTasksInChildren } from '../pipeline/parallel';
-import { initBackend } from '../backend';
-import { cpus } from 'node:os';
-import { checkMatrix, loadMatrix, type ResultRow } from '../pipeline/matrix';
+import { ConfigError, loadExperimentConfig, type ExperimentConfig } from '../pipeline/config';
+import { checkMatrix, loadMatrix, type MainTableRow } from '../pipeline/matrix';
 import { reproduce } from '../pipeline/reproduce';
-import { writeResults } from '../pipeline/report';
-import { closeBrowser } from '../report';
+import { runExperiment } from '../pipeline/experiment';
 
 const USAGE = 'mta4dpr reproduce --config FILE --out DIR [--only ROW,ROW] [--seeds 1,2] [--jobs N] [--check [MATRIX]] [--no-progress]';
 
@@ -31,13 +27,7 @@ const HELP = `usage: ${USAGE}
                    (default: configs/<config name>.matrix.json); exit 1 when an entry is off
   --no-progress    no training progress bars`;
 
-/** Parallel tasks by default: one per core on the single-threaded backends, none on tfjs-node. */
-async function defaultJobs(): Promise<number> {
-  const b = await initBackend();
-  return b.backend === 'wasm' || b.backend === 'cpu' ? Math.max(1, Math.min(4, cpus().length)) : 1;
-}
-
-function printCheck(matrixPath: string, rows: readonly ResultRow[]): boolean {
+function printCheck(matrixPath: string, rows: readonly MainTableRow[]): boolean {
   const checks = checkMatrix(loadMatrix(matrixPath), rows);
   for (const c of checks) {
     const actual = c.actual === undefined ? 'missing' : c.actual.toFixed(4);
@@ -89,28 +79,14 @@ export const command: Command = {
       await reproduce(config, { outDir: out, only, seeds, progress: 'none', log });
       return 0;
     }
-    const jobs = flags.jobs === undefined ? await defaultJobs() : Number(flags.jobs);
-    if (!(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs must be a positive integer, got '${String(flags.jobs)}'`, USAGE);
-    try {
-      if (jobs > 1) {
-        const tasks = config.systems.filter((s) => s.kind !== 'run' && (!only || only.includes(s.name)))
-          .flatMap((s) => (seeds ?? systemConfig(config, s).seeds).map((seed) => ({ row: s.name, seed })));
-        // Longest tasks first (more iterations), so the two processes finish together.
-        tasks.sort((a, b) => systemConfig(config, config.systems.find((s) => s.name === b.row)!).iterations.count
-          - systemConfig(config, config.systems.find((s) => s.name === a.row)!).iterations.count);
-        log(`running ${tasks.length} (row, seed) tasks in ${jobs} processes`);
-        await runTasksInChildren(tasks, jobs, configPath, out, log);
-      }
-      const results = await reproduce(config, { outDir: out, only, seeds, progress: flags['no-progress'] ? 'none' : 'auto', log });
-      await writeResults(results, out);
-      console.log(`wrote ${join(out, 'results.json')}, report.md, report.html (${results.elapsed_s.toFixed(0)} s)`);
-      for (const r of results.rows) {
-        console.log(`${r.system.padEnd(28)} ${r.dataset.padEnd(6)} ${Object.entries(r.metrics).map(([m, v]) => `${m} ${v.toFixed(4)}${r.seeds > 1 ? ` ± ${r.std[m].toFixed(4)}` : ''}`).join('  ')}`);
-      }
-      if (matrixPath) return printCheck(matrixPath, JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).rows) ? 0 : 1;
-      return 0;
-    } finally {
-      await closeBrowser();
+    const jobs = flags.jobs === undefined ? undefined : Number(flags.jobs);
+    if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs must be a positive integer, got '${String(flags.jobs)}'`, USAGE);
+    const results = await runExperiment(configPath, { outDir: out, only, seeds, jobs, progress: flags['no-progress'] ? 'none' : 'auto', log });
+    console.log(`wrote ${join(out, 'results.json')}, report.md, report.html (${results.elapsed_s.toFixed(0)} s)`);
+    for (const r of results.rows) {
+      console.log(`${r.system.padEnd(28)} ${r.dataset.padEnd(6)} ${Object.entries(r.metrics).map(([m, v]) => `${m} ${v.toFixed(4)}${r.seeds > 1 ? ` ± ${r.std[m].toFixed(4)}` : ''}`).join('  ')}`);
     }
+    if (matrixPath) return printCheck(matrixPath, JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).rows) ? 0 : 1;
+    return 0;
   },
 };

@@ -29,7 +29,7 @@ export const MatrixSchema = z.strictObject({
 export type ReproductionMatrix = z.infer<typeof MatrixSchema>;
 
 /** A results row as written to results.json. */
-export interface ResultRow {
+export interface MainTableRow {
   readonly system: string;
   readonly dataset: string;
   readonly metrics: Record<string, number>;
@@ -53,7 +53,7 @@ export function loadMatrix(path: string): ReproductionMatrix {
 }
 
 /** Compares every matrix entry with the matching results row (missing rows fail). */
-export function checkMatrix(matrix: ReproductionMatrix, rows: readonly ResultRow[]): MatrixCheck[] {
+export function checkMatrix(matrix: ReproductionMatrix, rows: readonly MainTableRow[]): MatrixCheck[] {
   return matrix.entries.map((e) => {
     const row = rows.find((r) => r.system === e.system && r.dataset === e.dataset);
     const actual = row?.metrics[e.metric];

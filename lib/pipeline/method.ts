@@ -21,7 +21,7 @@ import { assistantSelector, buildTrainingGroups, train, type ProgressMode, type 
 import type { MethodConfig } from './config';
 import type { StepStore } from './steps';
 import type { Split } from './splits';
-import { createStudent, rerankRun, splitTexts } from './student';
+import { createExperimentStudent, rerankRun, splitTexts } from './student';
 import { fillTable, missingPolicy, replaceColumn, restrictQueries, selectColumns } from './table';
 
 /** What one configuration needs beyond its config. */
@@ -161,7 +161,7 @@ export async function runMethod(config: MethodConfig, seed: number, ctx: MethodC
           model?.dispose();
           model = prevDir && config.iterations.continueTraining
             ? (await loadEncoderCheckpoint(join(prevDir, MODEL))).model
-            : await createStudent(config, seed, splitTexts(split));
+            : await createExperimentStudent(config, seed, splitTexts(split));
         }
         const table = currentTable(config, ctx, stateBefore);
         const trainTable = restrictQueries(table, new Set(trainIds));

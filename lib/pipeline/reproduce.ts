@@ -14,11 +14,11 @@ import { loadEncoderCheckpoint } from '../models';
 import { Rng } from '../random/rng';
 import type { ProgressMode } from '../train';
 import { systemConfig, type ExperimentConfig, type MethodConfig, type ModelRef } from './config';
-import type { ResultRow } from './matrix';
+import type { MainTableRow } from './matrix';
 import { runMethod, type IterationRecord } from './method';
 import { candidateSystems, labelledQueries, loadSplit, type Split } from './splits';
 import { StepStore } from './steps';
-import { createStudent, rerankRun, splitTexts } from './student';
+import { createExperimentStudent, rerankRun, splitTexts } from './student';
 
 /** Per-query values of one row on one test split, per seed. */
 export interface RowOutcome {
@@ -46,7 +46,7 @@ export interface Comparison {
 /** What results.json holds. */
 export interface ReproduceResults {
   readonly config: string;
-  readonly rows: ResultRow[];
+  readonly rows: MainTableRow[];
   readonly comparisons: Comparison[];
   readonly outcomes: RowOutcome[];
   readonly heldOut: readonly QueryId[];
@@ -101,7 +101,7 @@ function sampleStd(xs: readonly number[]): number {
 }
 
 /** Mean over seeds of the per-seed means, and their standard deviation. */
-export function aggregate(o: RowOutcome, measures: readonly string[]): ResultRow {
+export function aggregate(o: RowOutcome, measures: readonly string[]): MainTableRow {
   const seeds = Object.keys(o.perSeed);
   const metrics: Record<string, number> = {};
   const std: Record<string, number> = {};
@@ -197,7 +197,7 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
         const step = await store.run('test-eval', { model: finalKey, test: test.name, measures, relLevel }, async () => {
           const model = modelDir
             ? (await loadEncoderCheckpoint(modelDir)).model
-            : await createStudent(config, seed, splitTexts(train));
+            : await createExperimentStudent(config, seed, splitTexts(train));
           try {
             const run = await rerankRun(model, test, [...test.candidates.byQuery.keys()], { name: spec.name, cacheDir });
             return perQuery(test, run, measures, relLevel);

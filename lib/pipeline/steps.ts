@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { sha256, sha256File, writeJsonAtomic } from '../io';
 
 /** What the manifest records about one finished step. */
-export interface StepRecord {
+export interface StepEntry {
   readonly name: string;
   readonly key: string;
   readonly dir: string;
@@ -30,7 +30,7 @@ export interface StepResult<T> {
 
 /** Manifest file contents. */
 export interface Manifest {
-  readonly steps: Record<string, StepRecord>;
+  readonly steps: Record<string, StepEntry>;
 }
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -80,7 +80,7 @@ export class StepStore {
     await writeJsonAtomic(join(work, 'value.json'), value === undefined ? null : value);
     const outputs: Record<string, string> = {};
     for (const f of await listFiles(work)) if (!f.endsWith(RECORD)) outputs[relative(work, f)] = await sha256File(f);
-    const record: StepRecord = {
+    const record: StepEntry = {
       name, key, dir: relative(this.root, dir), inputs, outputs,
       startedAt: new Date(started).toISOString(), elapsedS: (Date.now() - started) / 1000,
     };
@@ -91,13 +91,13 @@ export class StepStore {
   }
 
   /** Every finished step's record, in the order they finished. */
-  records(): StepRecord[] {
+  records(): StepEntry[] {
     const steps = join(this.root, 'steps');
     if (!existsSync(steps)) return [];
-    const out: StepRecord[] = [];
+    const out: StepEntry[] = [];
     for (const d of readdirSync(steps)) {
       const p = join(steps, d, RECORD);
-      if (!d.endsWith('.work') && existsSync(p)) out.push(JSON.parse(readFileSync(p, 'utf8')) as StepRecord);
+      if (!d.endsWith('.work') && existsSync(p)) out.push(JSON.parse(readFileSync(p, 'utf8')) as StepEntry);
     }
     return out.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   }

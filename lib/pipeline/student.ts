@@ -13,7 +13,7 @@ import type { MethodConfig } from './config';
 import type { Split } from './splits';
 
 /** Builds the configured, seeded student; `idfTexts` initialise idf-mean pooling weights. */
-export async function createStudent(config: MethodConfig, seed: number, idfTexts: Iterable<string>): Promise<StudentDualEncoder> {
+export async function createExperimentStudent(config: MethodConfig, seed: number, idfTexts: Iterable<string>): Promise<StudentDualEncoder> {
   const preset = config.student.preset === 'default' ? DEFAULT_STUDENT : DISTILBERT_BASE;
   const arch = { ...preset, ...config.student.overrides };
   switch (config.student.init) {

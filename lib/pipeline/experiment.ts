@@ -1,0 +1,63 @@
+/**
+ * One call for notebooks and the CLI: run an experiment config (rows × seeds in parallel child
+ * processes on single-threaded backends, then assembled from the cached steps) and write its
+ * results, report and manifest.
+ */
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { initBackend } from '../backend';
+import { closeBrowser } from '../report';
+import { loadExperimentConfig, systemConfig, type ExperimentConfig } from './config';
+import { runTasksInChildren } from './parallel';
+import { reproduce, type ReproduceResults } from './reproduce';
+import { writeResults } from './report';
+import type { ProgressMode } from '../train';
+
+/** Options of {@link runExperiment}. */
+export interface RunExperimentOptions {
+  readonly outDir: string;
+  /** Parallel (row, seed) tasks; default: CPUs (≤ 4) on wasm/cpu, 1 on tfjs-node. */
+  readonly jobs?: number;
+  readonly only?: readonly string[];
+  readonly seeds?: readonly number[];
+  readonly progress?: ProgressMode;
+  readonly log?: (message: string) => void;
+  /** Write results.json, report.md/html and figures (default true). */
+  readonly write?: boolean;
+}
+
+/** Parallel tasks by default: one per core on the single-threaded backends, none on tfjs-node. */
+export async function defaultJobs(): Promise<number> {
+  const b = await initBackend();
+  return b.backend === 'wasm' || b.backend === 'cpu' ? Math.max(1, Math.min(4, cpus().length)) : 1;
+}
+
+/** Runs the experiment in `configPath` into `opts.outDir`; finished steps are reused. */
+export async function runExperiment(configPath: string, opts: RunExperimentOptions): Promise<ReproduceResults> {
+  const started = Date.now();
+  const config: ExperimentConfig = loadExperimentConfig(configPath);
+  const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const outDir = resolve(opts.outDir);
+  const jobs = opts.jobs ?? (await defaultJobs());
+  if (jobs > 1) {
+    const rows = config.systems.filter((s) => s.kind !== 'run' && (!opts.only || opts.only.includes(s.name)));
+    const tasks = rows.flatMap((s) => (opts.seeds ?? systemConfig(config, s).seeds).map((seed) => ({ row: s.name, seed, cost: systemConfig(config, s).iterations.count })));
+    // Longest tasks first, so the processes finish together.
+    tasks.sort((a, b) => b.cost - a.cost);
+    if (tasks.length > 1) {
+      log(`running ${tasks.length} (row, seed) tasks in ${jobs} processes`);
+      await runTasksInChildren(tasks, jobs, resolve(configPath), outDir, log);
+    }
+  }
+  const assembled = await reproduce(config, { outDir, only: opts.only, seeds: opts.seeds, progress: opts.progress, log });
+  // Wall time of the whole job, child processes included.
+  const results: ReproduceResults = { ...assembled, elapsed_s: (Date.now() - started) / 1000, startedAt: new Date(started).toISOString() };
+  if (opts.write ?? true) {
+    try {
+      await writeResults(results, outDir);
+    } finally {
+      await closeBrowser();
+    }
+  }
+  return results;
+}

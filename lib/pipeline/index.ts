@@ -1,0 +1,12 @@
+/** The MTA4DPR pipeline: experiment configs, splits, the iterative method, reproduction, reports. */
+export * from './config';
+export * from './steps';
+export * from './splits';
+export * from './table';
+export * from './student';
+export * from './method';
+export * from './reproduce';
+export * from './report';
+export * from './matrix';
+export * from './parallel';
+export * from './experiment';
