@@ -12,7 +12,7 @@ import { checkMatrix, loadMatrix, type MainTableRow } from '../pipeline/matrix';
 import { reproduce } from '../pipeline/reproduce';
 import { runExperiment } from '../pipeline/experiment';
 
-const USAGE = 'mta4dpr reproduce --config FILE --out DIR [--only ROW,ROW] [--seeds 1,2] [--jobs N] [--check [MATRIX]] [--no-progress]';
+const USAGE = 'mta4dpr reproduce --config FILE --out DIR [--only ROW,ROW] [--seeds 1,2] [--jobs N] [--steps DIR] [--check [MATRIX]] [--no-progress]';
 
 const HELP = `usage: ${USAGE}
 
@@ -21,6 +21,8 @@ const HELP = `usage: ${USAGE}
                    (finished steps are reused: rerunning resumes; a changed config recomputes what depends on it)
   --only ROWS      run only these rows (comma separated names)
   --seeds LIST     override the seeds (comma separated), e.g. 1 for a quick look
+  --steps DIR      folder of the content-addressed steps and caches (default: --out); configs that
+                   share one reuse each other's finished steps
   --jobs N         parallel (row, seed) tasks in child processes (default: number of CPUs, at most 4,
                    on the single-threaded wasm/cpu backends; 1 on tfjs-node)
   --check [FILE]   after running (or with existing results), compare with the reproduction matrix
@@ -45,7 +47,7 @@ export const command: Command = {
     const args = argv.flatMap((a, i) => (a === '--check' && (argv[i + 1] === undefined || argv[i + 1].startsWith('--')) ? ['--check=default'] : [a]));
     const flags = parseFlags(args, {
       config: { type: 'string' }, out: { type: 'string' }, only: { type: 'string' }, seeds: { type: 'string' },
-      check: { type: 'string' }, jobs: { type: 'string' }, task: { type: 'boolean' }, 'no-progress': { type: 'boolean' },
+      check: { type: 'string' }, jobs: { type: 'string' }, steps: { type: 'string' }, task: { type: 'boolean' }, 'no-progress': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     }, USAGE);
     if (flags.help) {
@@ -76,12 +78,12 @@ export const command: Command = {
     const log = (m: string) => process.stderr.write(`${m}\n`);
     if (flags.task) {
       // A child of --jobs: compute (and cache) its rows, leave reporting to the parent.
-      await reproduce(config, { outDir: out, only, seeds, progress: 'none', log });
+      await reproduce(config, { outDir: out, only, seeds, progress: 'none', log, stepsDir: typeof flags.steps === 'string' ? flags.steps : undefined });
       return 0;
     }
     const jobs = flags.jobs === undefined ? undefined : Number(flags.jobs);
     if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs must be a positive integer, got '${String(flags.jobs)}'`, USAGE);
-    const results = await runExperiment(configPath, { outDir: out, only, seeds, jobs, progress: flags['no-progress'] ? 'none' : 'auto', log });
+    const results = await runExperiment(configPath, { outDir: out, only, seeds, jobs, stepsDir: typeof flags.steps === 'string' ? flags.steps : undefined, progress: flags['no-progress'] ? 'none' : 'auto', log });
     console.log(`wrote ${join(out, 'results.json')}, report.md, report.html (${results.elapsed_s.toFixed(0)} s)`);
     for (const r of results.rows) {
       console.log(`${r.system.padEnd(28)} ${r.dataset.padEnd(6)} ${Object.entries(r.metrics).map(([m, v]) => `${m} ${v.toFixed(4)}${r.seeds > 1 ? ` ± ${r.std[m].toFixed(4)}` : ''}`).join('  ')}`);

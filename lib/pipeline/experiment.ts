@@ -22,6 +22,8 @@ export interface RunExperimentOptions {
   readonly seeds?: readonly number[];
   readonly progress?: ProgressMode;
   readonly log?: (message: string) => void;
+  /** Folder of the steps and caches (default: outDir); experiments sharing one reuse each other's steps. */
+  readonly stepsDir?: string;
   /** Write results.json, report.md/html and figures (default true). */
   readonly write?: boolean;
 }
@@ -46,10 +48,10 @@ export async function runExperiment(configPath: string, opts: RunExperimentOptio
     tasks.sort((a, b) => b.cost - a.cost);
     if (tasks.length > 1) {
       log(`running ${tasks.length} (row, seed) tasks in ${jobs} processes`);
-      await runTasksInChildren(tasks, jobs, resolve(configPath), outDir, log);
+      await runTasksInChildren(tasks, jobs, resolve(configPath), outDir, log, opts.stepsDir && resolve(opts.stepsDir));
     }
   }
-  const assembled = await reproduce(config, { outDir, only: opts.only, seeds: opts.seeds, progress: opts.progress, log });
+  const assembled = await reproduce(config, { outDir, only: opts.only, seeds: opts.seeds, progress: opts.progress, log, stepsDir: opts.stepsDir && resolve(opts.stepsDir) });
   // Wall time of the whole job, child processes included.
   const results: ReproduceResults = { ...assembled, elapsed_s: (Date.now() - started) / 1000, startedAt: new Date(started).toISOString() };
   if (opts.write ?? true) {

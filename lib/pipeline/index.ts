@@ -10,3 +10,4 @@ export * from './report';
 export * from './matrix';
 export * from './parallel';
 export * from './experiment';
+export * from './paper';

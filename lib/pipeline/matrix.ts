@@ -61,3 +61,22 @@ export function checkMatrix(matrix: ReproductionMatrix, rows: readonly MainTable
     return { ...e, actual, ok };
   });
 }
+
+/** Matrix checks as table rows: ours beside the expected value and, where known, the paper's. */
+export function matrixCheckRows(checks: readonly MatrixCheck[]): Array<Record<string, string>> {
+  return checks.map((c) => ({
+    system: c.system, dataset: c.dataset, metric: c.metric,
+    'ours (measured)': c.actual === undefined ? 'missing' : c.actual.toFixed(4),
+    'expected ± tol': `${c.expected.toFixed(4)} ± ${c.tolerance}`,
+    'paper (different scale)': c.paper === undefined ? '' : c.paper.toFixed(3),
+    check: c.ok ? 'ok' : 'FAIL',
+  }));
+}
+
+/** Throws, listing every failed entry, unless all checks passed. */
+export function assertMatrix(checks: readonly MatrixCheck[]): void {
+  const failed = checks.filter((c) => !c.ok);
+  if (failed.length > 0) {
+    throw new Error(`reproduction matrix: ${failed.length} of ${checks.length} entries off:\n${failed.map((c) => `  ${c.system} / ${c.dataset} / ${c.metric}: ${c.actual === undefined ? 'missing' : c.actual.toFixed(4)}, expected ${c.expected.toFixed(4)} ± ${c.tolerance}`).join('\n')}`);
+  }
+}

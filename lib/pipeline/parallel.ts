@@ -15,7 +15,7 @@ export interface ReproduceTask {
 
 /** Runs `tasks` with at most `jobs` child processes; rejects on the first failed task. */
 export async function runTasksInChildren(
-  tasks: readonly ReproduceTask[], jobs: number, configPath: string, outDir: string, log: (m: string) => void,
+  tasks: readonly ReproduceTask[], jobs: number, configPath: string, outDir: string, log: (m: string) => void, stepsDir?: string,
 ): Promise<void> {
   const bin = join(projectRoot(), 'bin', 'mta4dpr.js');
   const queue = tasks.slice();
@@ -25,7 +25,7 @@ export async function runTasksInChildren(
       const t = queue.shift()!;
       const started = Date.now();
       await new Promise<void>((resolve) => {
-        const child = spawn(process.execPath, [bin, 'reproduce', '--config', configPath, '--out', outDir, '--only', t.row, '--seeds', String(t.seed), '--task', '--no-progress'], {
+        const child = spawn(process.execPath, [bin, 'reproduce', '--config', configPath, '--out', outDir, '--only', t.row, '--seeds', String(t.seed), '--task', '--no-progress', ...(stepsDir ? ['--steps', stepsDir] : [])], {
           stdio: ['ignore', 'ignore', 'pipe'],
         });
         let tail = '';

@@ -65,6 +65,8 @@ export interface ReproduceOptions {
   readonly only?: readonly string[];
   /** Override the seeds of every row (e.g. [1] for a quick look). */
   readonly seeds?: readonly number[];
+  /** Folder of the content-addressed steps and caches (default: outDir); experiments may share one. */
+  readonly stepsDir?: string;
 }
 
 function scorerFor(ref: ModelRef, split: Split): Scorer {
@@ -131,7 +133,8 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
   const started = Date.now();
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const backend = await initBackend();
-  const store = new StepStore(opts.outDir);
+  const stepsDir = opts.stepsDir ?? opts.outDir;
+  const store = new StepStore(stepsDir, opts.outDir);
   const rows = experiment.systems.filter((s) => !opts.only || opts.only.includes(s.name));
   if (rows.length === 0) throw new Error(`no rows selected (rows: ${experiment.systems.map((s) => s.name).join(', ')})`);
   const configs = rows.map((s) => ({ spec: s, config: systemConfig(experiment, s) }));
@@ -147,7 +150,7 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
   const tableKey = store.keyOf('score-table', { split: train.name, systems, depth: experiment.data.candidates.depth, models });
   const rawTable: ScoreTable = await buildScoreTable(
     { teacher: scorerFor(models.teacher, train), assistants: models.assistants.map((a) => scorerFor(a, train)), queries: train.queries, candidates: train.candidates, collection: train.collection },
-    { cacheDir: join(opts.outDir, 'cache', 'scores') },
+    { cacheDir: join(stepsDir, 'cache', 'scores') },
   );
 
   // Held-out slice: a seeded sample of the labelled training queries.
@@ -164,7 +167,7 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
   const leak = heldOut.filter((q) => testIds.has(q)).concat([...train.queries.queries.keys()].filter((q) => testIds.has(q)));
   if (leak.length > 0) throw new Error(`test queries appear in the training split (${leak.slice(0, 5).join(', ')}): refusing to run`);
 
-  const cacheDir = join(opts.outDir, 'cache', 'embeddings');
+  const cacheDir = join(stepsDir, 'cache', 'embeddings');
   const outcomes: RowOutcome[] = [];
   for (const { spec, config } of configs) {
     const seeds = spec.kind === 'run' ? [0] : (opts.seeds ?? config.seeds);
@@ -230,7 +233,7 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
       }
     }
   }
-  await store.writeManifest({ config: experiment.name });
+  await store.writeManifest({ config: experiment.name, stepsDir }, store.used);
   return {
     config: experiment.name, rows: resultRows, comparisons, outcomes, heldOut, trainSplit: train.name,
     backend: backend ?? backendReport(), elapsed_s: (Date.now() - started) / 1000, startedAt: new Date(started).toISOString(),

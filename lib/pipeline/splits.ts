@@ -7,6 +7,7 @@
 import { candidatesFromRuns, loadDataset, readTrecRun } from '../data';
 import type { CandidateLists, Collection, DocId, Passage, Qrels, Query, QueryId, QuerySet, Run, RunEntry } from '../data/types';
 import type { MethodConfig, ModelRef } from './config';
+import { bm25Run, DEFAULT_BM25_FAMILY, DEFAULT_BM25_RUN_DEPTH, isBm25RunName } from './bm25Runs';
 
 /** One split: the union of the named datasets. */
 export interface Split {
@@ -69,6 +70,17 @@ async function assembleSplit(datasets: readonly string[], wanted: readonly strin
     }
     for (const [system, path] of Object.entries(d.runFiles)) {
       const run = (await readTrecRun(path, { name: system })).value;
+      const into = runEntries.get(system) ?? new Map<QueryId, readonly RunEntry[]>();
+      for (const [q, e] of run.byQuery) into.set(q, e);
+      runEntries.set(system, into);
+    }
+    // Generated runs (bm25Runs.ts): the `bm25:` names asked for, or, where a dataset bundles no
+    // run at all and 'all' is asked for, the default BM25 family.
+    const generated = wanted === 'all'
+      ? (Object.keys(d.runFiles).length === 0 ? DEFAULT_BM25_FAMILY : [])
+      : wanted.filter((s) => isBm25RunName(s) && d.runFiles[s] === undefined);
+    for (const system of generated) {
+      const { run } = await bm25Run(d, system, { k: Math.max(depth, DEFAULT_BM25_RUN_DEPTH) });
       const into = runEntries.get(system) ?? new Map<QueryId, readonly RunEntry[]>();
       for (const [q, e] of run.byQuery) into.set(q, e);
       runEntries.set(system, into);

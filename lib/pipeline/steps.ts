@@ -52,9 +52,12 @@ const RECORD = 'record.json';
  */
 export class StepStore {
   readonly manifestPath: string;
+  /** Keys of the steps this process ran or reused, so a shared steps folder gets a manifest per experiment. */
+  readonly used = new Set<string>();
 
-  constructor(readonly root: string) {
-    this.manifestPath = join(root, 'manifest.json');
+  /** Steps live under `root/steps`; the manifest goes to `manifestDir` (default: root). */
+  constructor(readonly root: string, manifestDir: string = root) {
+    this.manifestPath = join(manifestDir, 'manifest.json');
   }
 
   /** The key a step with these inputs has (without running it). */
@@ -70,6 +73,7 @@ export class StepStore {
     const key = this.keyOf(name, inputs);
     const dir = join(this.root, 'steps', `${name}-${key}`);
     const valuePath = join(dir, 'value.json');
+    this.used.add(key);
     if (existsSync(valuePath)) {
       return { key, dir, value: JSON.parse(readFileSync(valuePath, 'utf8')) as T, cached: true };
     }
@@ -102,9 +106,10 @@ export class StepStore {
     return out.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   }
 
-  /** Writes `root/manifest.json`: every finished step with its inputs, output hashes and time. */
-  async writeManifest(extra: Record<string, unknown> = {}): Promise<Manifest> {
-    const manifest: Manifest = { ...extra, steps: Object.fromEntries(this.records().map((r) => [r.key, r])) };
+  /** Writes the manifest: every finished step (or those in `only`) with its inputs, output hashes and time. */
+  async writeManifest(extra: Record<string, unknown> = {}, only?: Iterable<string>): Promise<Manifest> {
+    const keep = only ? new Set(only) : undefined;
+    const manifest: Manifest = { ...extra, steps: Object.fromEntries(this.records().filter((r) => !keep || keep.has(r.key)).map((r) => [r.key, r])) };
     await writeJsonAtomic(this.manifestPath, manifest);
     return manifest;
   }
