@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import type { Command } from '../cli';
 import { parseFlags, requireFlag, UsageError } from './args';
 import { ConfigError, loadExperimentConfig, type ExperimentConfig } from '../pipeline/config';
-import { checkMatrix, loadMatrix, type MainTableRow } from '../pipeline/matrix';
+import { checkMatrix, loadMatrix, matrixFromRows, type MainTableRow } from '../pipeline/matrix';
+import { writeJsonAtomic } from '../io';
 import { reproduce } from '../pipeline/reproduce';
 import { runExperiment } from '../pipeline/experiment';
 
-const USAGE = 'mta4dpr reproduce --config FILE --out DIR [--only ROW,ROW] [--seeds 1,2] [--jobs N] [--steps DIR] [--check [MATRIX]] [--no-progress]';
+const USAGE = 'mta4dpr reproduce --config FILE --out DIR [--only ROW,ROW] [--seeds 1,2] [--jobs N] [--steps DIR] [--check [MATRIX]] [--record-matrix FILE] [--no-progress]';
 
 const HELP = `usage: ${USAGE}
 
@@ -27,6 +28,8 @@ const HELP = `usage: ${USAGE}
                    on the single-threaded wasm/cpu backends; 1 on tfjs-node)
   --check [FILE]   after running (or with existing results), compare with the reproduction matrix
                    (default: configs/<config name>.matrix.json); exit 1 when an entry is off
+  --record-matrix FILE  write the results as a reproduction matrix (expected = measured; tolerance
+                   5e-5 for bundled runs, max(0.01, 2 × seed std) for trained rows)
   --no-progress    no training progress bars`;
 
 function printCheck(matrixPath: string, rows: readonly MainTableRow[]): boolean {
@@ -47,7 +50,7 @@ export const command: Command = {
     const args = argv.flatMap((a, i) => (a === '--check' && (argv[i + 1] === undefined || argv[i + 1].startsWith('--')) ? ['--check=default'] : [a]));
     const flags = parseFlags(args, {
       config: { type: 'string' }, out: { type: 'string' }, only: { type: 'string' }, seeds: { type: 'string' },
-      check: { type: 'string' }, jobs: { type: 'string' }, steps: { type: 'string' }, task: { type: 'boolean' }, 'no-progress': { type: 'boolean' },
+      check: { type: 'string' }, jobs: { type: 'string' }, steps: { type: 'string' }, 'record-matrix': { type: 'string' }, task: { type: 'boolean' }, 'no-progress': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     }, USAGE);
     if (flags.help) {
@@ -87,6 +90,15 @@ export const command: Command = {
     console.log(`wrote ${join(out, 'results.json')}, report.md, report.html (${results.elapsed_s.toFixed(0)} s)`);
     for (const r of results.rows) {
       console.log(`${r.system.padEnd(28)} ${r.dataset.padEnd(6)} ${Object.entries(r.metrics).map(([m, v]) => `${m} ${v.toFixed(4)}${r.seeds > 1 ? ` ± ${r.std[m].toFixed(4)}` : ''}`).join('  ')}`);
+    }
+    if (typeof flags['record-matrix'] === 'string') {
+      const runRows = new Set(config.systems.filter((s) => s.kind === 'run').map((s) => s.name));
+      const matrix = matrixFromRows(results.rows, {
+        config: configPath, command: `npx mta4dpr reproduce --config ${configPath} --out ${out}`,
+        measuredOn: `${new Date().toISOString().slice(0, 10)}, ${results.backend.backend} backend, ${results.backend.cpus} CPUs, ${results.elapsed_s.toFixed(0)} s wall`, runRows,
+      });
+      await writeJsonAtomic(flags['record-matrix'], matrix);
+      console.log(`recorded ${matrix.entries.length} matrix entries in ${flags['record-matrix']}`);
     }
     if (matrixPath) return printCheck(matrixPath, JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).rows) ? 0 : 1;
     return 0;

@@ -80,3 +80,35 @@ export function assertMatrix(checks: readonly MatrixCheck[]): void {
     throw new Error(`reproduction matrix: ${failed.length} of ${checks.length} entries off:\n${failed.map((c) => `  ${c.system} / ${c.dataset} / ${c.metric}: ${c.actual === undefined ? 'missing' : c.actual.toFixed(4)}, expected ${c.expected.toFixed(4)} ± ${c.tolerance}`).join('\n')}`);
   }
 }
+
+/** Options of {@link matrixFromRows}. */
+export interface RecordMatrixOptions {
+  readonly config: string;
+  readonly command: string;
+  readonly measuredOn: string;
+  /** Tolerance of rows evaluated from fixed run files (deterministic; default 5e-5). */
+  readonly runTolerance?: number;
+  /** Floor of trained rows' tolerance; it is max(floor, 2 × seed std) (default 0.01). */
+  readonly trainedFloor?: number;
+  /** Rows whose numbers come from fixed run files. */
+  readonly runRows?: ReadonlySet<string>;
+  /** Published numbers to show beside ours: system → metric → value. */
+  readonly paper?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+/**
+ * Records the current results as a reproduction matrix. A retrained row may move by seed-level
+ * noise on other hardware or library versions, hence its tolerance of two seed standard deviations.
+ */
+export function matrixFromRows(rows: readonly MainTableRow[], o: RecordMatrixOptions): ReproductionMatrix {
+  const entries: MatrixEntry[] = [];
+  for (const r of rows) {
+    for (const [metric, value] of Object.entries(r.metrics)) {
+      const fixed = o.runRows?.has(r.system) ?? false;
+      const tolerance = fixed ? (o.runTolerance ?? 5e-5) : Math.max(o.trainedFloor ?? 0.01, 2 * (r.std[metric] ?? 0));
+      const paper = o.paper?.[r.system]?.[metric];
+      entries.push({ system: r.system, dataset: r.dataset, metric, expected: Number(value.toFixed(6)), tolerance: Number(tolerance.toFixed(4)), ...(paper === undefined ? {} : { paper }) });
+    }
+  }
+  return { config: o.config, command: o.command, measuredOn: o.measuredOn, entries };
+}
