@@ -11,3 +11,4 @@ export * from './matrix';
 export * from './parallel';
 export * from './experiment';
 export * from './paper';
+export * from './bm25Runs';
