@@ -141,9 +141,15 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
   const measures = experiment.eval.metrics;
   const relLevel = experiment.eval.relLevel;
 
-  // Training split, candidates and the raw score table shared by every row.
-  const models = allModels(configs.map((c) => c.config));
-  const systems = [...new Set(configs.flatMap((c) => candidateSystems(c.config)))];
+  // Training split, candidates and the raw score table shared by every row. They come from the
+  // whole experiment (base config first, then every row), never from the rows selected with
+  // `only`: a row must train on the same candidates whichever subset of rows runs it.
+  const everyConfig = [
+    systemConfig(experiment, { name: experiment.name, kind: 'trained', overrides: {} }),
+    ...experiment.systems.map((s) => systemConfig(experiment, s)),
+  ];
+  const models = allModels(everyConfig);
+  const systems = [...new Set(everyConfig.flatMap((c) => candidateSystems(c)))];
   const train = await loadSplit(experiment.data.train, systems, experiment.data.candidates.depth);
   log(`train split ${train.name}: ${train.candidates.byQuery.size} queries with candidates, ${train.collection.passages.size} passages`);
   for (const w of train.warnings) log(`  note: ${w}`);

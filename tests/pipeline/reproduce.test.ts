@@ -102,6 +102,19 @@ describe('pipeline/reproduce (tiny real experiment)', function () {
     for (const s of its) assert.ok(Object.keys(s.outputs).some((f) => f.startsWith('model/')), `no checkpoint among ${Object.keys(s.outputs)}`);
   });
 
+  it('a row trains on the same candidates whether it runs alone (--only) or with every row', async () => {
+    // A single-assistant row: alone, it must still see the candidates of the whole experiment.
+    const value = tinyExperimentConfig();
+    const single = { name: 'TA-KD (BM25)', overrides: { assistants: [{ name: 'BM25', kind: 'run', run: 'BM25' }], selection: { includeFused: false }, iterations: { count: 1 } } };
+    const config = parseExperimentConfig({ ...value, systems: [...(value.systems as object[]), single] }, 'tiny+single');
+    const alone = await reproduce(config, { outDir: join(dir, 'alone'), only: ['TA-KD (BM25)'], progress: 'none', log: () => {} });
+    const all = await reproduce(config, { outDir: join(dir, 'all'), progress: 'none', log: () => {} });
+    const pick = (r: ReproduceResults) => r.outcomes.find((o) => o.system === 'TA-KD (BM25)')!;
+    assert.deepEqual(pick(alone).perSeed, pick(all).perSeed);
+    const withoutTimes = (r: ReproduceResults) => Object.values(pick(r).iterations).flat().map(({ seconds: _s, ...rest }) => JSON.parse(JSON.stringify(rest)));
+    assert.deepEqual(withoutTimes(alone), withoutTimes(all));
+  });
+
   it('refuses a test split that shares queries with the training split', async () => {
     const leaky = parseExperimentConfig({ ...tinyExperimentConfig(), data: { train: ['dl19-mini'], test: ['dl19-mini'], candidates: { depth: 5, testDepth: 5 } } });
     await assert.rejects(reproduce(leaky, { outDir: join(dir, 'leak'), progress: 'none', log: () => {} }), /test queries appear in the training split/);
