@@ -52,7 +52,10 @@ export interface ReproduceResults {
   readonly heldOut: readonly QueryId[];
   readonly trainSplit: string;
   readonly backend: BackendReport;
+  /** Wall time of this invocation (seconds; small when every step was already finished). */
   readonly elapsed_s: number;
+  /** Summed compute time of every step the results use, as each took when first run (one process each). */
+  readonly step_seconds: number;
   readonly startedAt: string;
 }
 
@@ -239,9 +242,10 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
       }
     }
   }
-  await store.writeManifest({ config: experiment.name, stepsDir }, store.used);
+  const manifest = await store.writeManifest({ config: experiment.name, stepsDir }, store.used);
+  const stepSeconds = Object.values(manifest.steps).reduce((a, r) => a + r.elapsedS, 0);
   return {
     config: experiment.name, rows: resultRows, comparisons, outcomes, heldOut, trainSplit: train.name,
-    backend: backend ?? backendReport(), elapsed_s: (Date.now() - started) / 1000, startedAt: new Date(started).toISOString(),
+    backend: backend ?? backendReport(), elapsed_s: (Date.now() - started) / 1000, step_seconds: stepSeconds, startedAt: new Date(started).toISOString(),
   };
 }
