@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -15,6 +15,8 @@ describe('train/progress in a tslab notebook', function () {
 
   it('updates one display entry in place with the loss curve, throughput and tensor count', function () {
     if (spawnSync('jupyter', ['--version']).status !== 0 || !existsSync(join(KERNELS, 'kernels', 'tslab'))) this.skip();
+    // A fresh clone has no .cache yet.
+    mkdirSync(join(ROOT, '.cache'), { recursive: true });
     const dir = mkdtempSync(join(ROOT, '.cache', 'nbprogress-'));
     try {
       // tslab loads CommonJS: compile just the progress module (and what it imports) next to node_modules.
