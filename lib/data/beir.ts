@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { readLines } from '../io/lines';
 import type { Loaded, Qrels, Query, QuerySet } from './types';
-import { parseJsonLine, zodReason } from './jsonl';
+import { validJsonLines } from './jsonl';
 import { IdTracker, LoadReporter, acceptText, fileStem, type ReadOptions } from './validate';
 
 const queryRecord = z.object({
@@ -18,32 +18,18 @@ export async function readBeirQueries(path: string, opts: ReadOptions = {}): Pro
   const reporter = new LoadReporter(path, opts.strict);
   const ids = new IdTracker();
   const queries = new Map<string, Query>();
-  for await (const { line, text } of readLines(path)) {
-    if (text.trim() === '') {
-      reporter.skip(line, 'blank line');
-      continue;
-    }
-    const parsed = parseJsonLine(text);
-    if ('error' in parsed) {
-      reporter.skip(line, parsed.error);
-      continue;
-    }
-    const rec = queryRecord.safeParse(parsed.value);
-    if (!rec.success) {
-      reporter.skip(line, zodReason(rec.error));
-      continue;
-    }
-    if (rec.data._id === '') {
+  for await (const { line, record } of validJsonLines(path, queryRecord, reporter)) {
+    if (record._id === '') {
       reporter.skip(line, 'empty _id');
       continue;
     }
-    if (!acceptText(reporter, line, rec.data.text)) continue;
-    const dup = ids.check(rec.data._id, line);
+    if (!acceptText(reporter, line, record.text)) continue;
+    const dup = ids.check(record._id, line);
     if (dup) {
       reporter.skip(line, dup);
       continue;
     }
-    queries.set(rec.data._id, { id: rec.data._id, text: rec.data.text });
+    queries.set(record._id, { id: record._id, text: record.text });
   }
   const report = reporter.finish(queries.size);
   return { value: { name: opts.name ?? fileStem(path), queries }, report };

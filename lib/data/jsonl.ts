@@ -35,11 +35,13 @@ export function zodReason(err: z.ZodError): string {
   return `invalid record: ${at}: ${issue.message}`;
 }
 
-/** Reads a JSONL collection (`_id` | `docid` | `id`, optional `title`, `text`), gzip-aware. */
-export async function readJsonlCollection(path: string, opts: ReadOptions = {}): Promise<Loaded<Collection>> {
-  const reporter = new LoadReporter(path, opts.strict);
-  const ids = new IdTracker();
-  const passages = new Map<string, Passage>();
+/**
+ * Yields every line of a JSONL file that parses and matches `schema`; blank lines, invalid JSON
+ * and schema failures are skipped and reported (with their line) through `reporter`.
+ */
+export async function* validJsonLines<S extends z.ZodType>(
+  path: string, schema: S, reporter: LoadReporter,
+): AsyncGenerator<{ line: number; record: z.output<S> }> {
   for await (const { line, text } of readLines(path)) {
     if (text.trim() === '') {
       reporter.skip(line, 'blank line');
@@ -50,24 +52,34 @@ export async function readJsonlCollection(path: string, opts: ReadOptions = {}):
       reporter.skip(line, parsed.error);
       continue;
     }
-    const rec = passageRecord.safeParse(parsed.value);
+    const rec = schema.safeParse(parsed.value);
     if (!rec.success) {
       reporter.skip(line, zodReason(rec.error));
       continue;
     }
-    const id = rec.data._id ?? rec.data.docid ?? rec.data.id;
+    yield { line, record: rec.data };
+  }
+}
+
+/** Reads a JSONL collection (`_id` | `docid` | `id`, optional `title`, `text`), gzip-aware. */
+export async function readJsonlCollection(path: string, opts: ReadOptions = {}): Promise<Loaded<Collection>> {
+  const reporter = new LoadReporter(path, opts.strict);
+  const ids = new IdTracker();
+  const passages = new Map<string, Passage>();
+  for await (const { line, record } of validJsonLines(path, passageRecord, reporter)) {
+    const id = record._id ?? record.docid ?? record.id;
     if (id === undefined || id === '') {
       reporter.skip(line, 'missing id (_id, docid or id)');
       continue;
     }
-    if (!acceptText(reporter, line, rec.data.text)) continue;
+    if (!acceptText(reporter, line, record.text)) continue;
     const dup = ids.check(id, line);
     if (dup) {
       reporter.skip(line, dup);
       continue;
     }
-    const title = rec.data.title?.trim() ? rec.data.title : undefined;
-    passages.set(id, title === undefined ? { id, text: rec.data.text } : { id, title, text: rec.data.text });
+    const title = record.title?.trim() ? record.title : undefined;
+    passages.set(id, title === undefined ? { id, text: record.text } : { id, title, text: record.text });
   }
   const report = reporter.finish(passages.size);
   return { value: { name: opts.name ?? fileStem(path), passages }, report };
