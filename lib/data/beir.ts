@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { readLines } from '../io/lines';
 import type { Loaded, Qrels, Query, QuerySet } from './types';
 import { validJsonLines } from './jsonl';
-import { IdTracker, LoadReporter, acceptText, fileStem, type ReadOptions } from './validate';
+import { IdTracker, JudgmentTable, LoadReporter, acceptText, fileStem, type ReadOptions } from './validate';
 
 const queryRecord = z.object({
   _id: z.union([z.string(), z.number()]).transform((v) => String(v).trim()),
@@ -38,9 +38,7 @@ export async function readBeirQueries(path: string, opts: ReadOptions = {}): Pro
 /** Reads BEIR `qrels/*.tsv` (`query-id\tcorpus-id\tscore` with that header) into graded qrels. */
 export async function readBeirQrels(path: string, opts: ReadOptions = {}): Promise<Loaded<Qrels>> {
   const reporter = new LoadReporter(path, opts.strict);
-  const judgments = new Map<string, Map<string, number>>();
-  const firstLine = new Map<string, number>();
-  let records = 0;
+  const table = new JudgmentTable();
   for await (const { line, text } of readLines(path)) {
     if (line === 1) {
       if (text.trim() !== 'query-id\tcorpus-id\tscore') reporter.skip(line, 'expected header "query-id\\tcorpus-id\\tscore"');
@@ -61,18 +59,9 @@ export async function readBeirQrels(path: string, opts: ReadOptions = {}): Promi
       reporter.skip(line, `malformed judgment "${text}" (score must be an integer)`);
       continue;
     }
-    const key = `${q}\u0000${d}`;
-    const first = firstLine.get(key);
-    if (first !== undefined) {
-      reporter.skip(line, `duplicate judgment for query "${q}", document "${d}" (first at line ${first})`);
-      continue;
-    }
-    firstLine.set(key, line);
-    let m = judgments.get(q);
-    if (!m) judgments.set(q, (m = new Map()));
-    m.set(d, grade);
-    records += 1;
+    const first = table.add(q, d, grade, line);
+    if (first !== undefined) reporter.skip(line, `duplicate judgment for query "${q}", document "${d}" (first at line ${first})`);
   }
-  const report = reporter.finish(records);
-  return { value: { name: opts.name ?? fileStem(path), judgments }, report };
+  const report = reporter.finish(table.records);
+  return { value: { name: opts.name ?? fileStem(path), judgments: table.judgments }, report };
 }

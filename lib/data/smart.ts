@@ -16,7 +16,7 @@
  */
 import { readLines } from '../io/lines';
 import type { Collection, Loaded, Passage, Qrels, Query, QuerySet } from './types';
-import { IdTracker, LoadReporter, acceptText, fileStem, type ReadOptions } from './validate';
+import { IdTracker, JudgmentTable, LoadReporter, acceptText, fileStem, type ReadOptions } from './validate';
 
 /** One `.I` record: its id, the line it starts on, and its fields by letter. */
 export interface SmartRecord {
@@ -142,9 +142,7 @@ export async function readCranfieldQrels(
   opts: ReadOptions & { scale?: CranfieldScale } = {},
 ): Promise<Loaded<Qrels>> {
   const reporter = new LoadReporter(path, opts.strict);
-  const judgments = new Map<string, Map<string, number>>();
-  const firstLine = new Map<string, number>();
-  let records = 0;
+  const table = new JudgmentTable();
   for await (const { line, text } of readLines(path)) {
     if (text.trim() === '') {
       reporter.skip(line, 'blank line');
@@ -161,18 +159,9 @@ export async function readCranfieldQrels(
       reporter.skip(line, `unknown relevance code ${cols[2]}`);
       continue;
     }
-    const key = `${q} ${d}`;
-    const first = firstLine.get(key);
-    if (first !== undefined) {
-      reporter.skip(line, `duplicate judgment for query "${q}", document "${d}" (first at line ${first})`);
-      continue;
-    }
-    firstLine.set(key, line);
-    let m = judgments.get(q);
-    if (!m) judgments.set(q, (m = new Map()));
-    m.set(d, grade);
-    records += 1;
+    const first = table.add(q, d, grade, line);
+    if (first !== undefined) reporter.skip(line, `duplicate judgment for query "${q}", document "${d}" (first at line ${first})`);
   }
-  const report = reporter.finish(records);
-  return { value: { name: opts.name ?? fileStem(path), judgments }, report };
+  const report = reporter.finish(table.records);
+  return { value: { name: opts.name ?? fileStem(path), judgments: table.judgments }, report };
 }

@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { readLines, InputError, writeFileAtomic } from '../io';
 import type { DocId, Loaded, LoadReport, QueryId, Qrels, Run, RunEntry, SkippedLine } from './types';
 import { compareTrecDocIds } from '../eval/order';
+import { JudgmentTable } from './validate';
 
 /** Reader options: `strict` (default true) throws on the first bad line; otherwise it is skipped and reported. */
 export interface TrecReadOptions {
@@ -48,9 +49,7 @@ class LineProblems {
 /** Reads a TREC qrels file `qid iter docid grade` (iter ignored, like trec_eval); integer grades; a repeated (qid, docid) is an error. */
 export async function readTrecQrels(path: string, opts: TrecReadOptions = {}): Promise<Loaded<Qrels>> {
   const problems = new LineProblems(path, opts.strict ?? true);
-  const judgments = new Map<QueryId, Map<DocId, number>>();
-  const firstLine = new Map<string, number>();
-  let records = 0;
+  const table = new JudgmentTable();
   for await (const { line, text } of readLines(path)) {
     const f = splitFields(text);
     if (f.length === 0) continue;
@@ -62,17 +61,11 @@ export async function readTrecQrels(path: string, opts: TrecReadOptions = {}): P
       problems.bad(line, `relevance grade must be an integer, got '${gradeText}'`);
       continue;
     }
-    const key = `${qid}\u0000${docId}`;
-    const prev = firstLine.get(key);
-    if (prev !== undefined) { problems.bad(line, `duplicate judgment for query ${qid}, document ${docId} (first at line ${prev})`); continue; }
-    firstLine.set(key, line);
-    let q = judgments.get(qid);
-    if (!q) { q = new Map(); judgments.set(qid, q); }
-    q.set(docId, grade);
-    records += 1;
+    const prev = table.add(qid, docId, grade, line);
+    if (prev !== undefined) problems.bad(line, `duplicate judgment for query ${qid}, document ${docId} (first at line ${prev})`);
   }
   const warnings = problems.skipped.length ? [`${problems.skipped.length} line(s) skipped`] : [];
-  return { value: { name: opts.name ?? defaultName(path), judgments }, report: { file: path, records, skipped: problems.skipped, warnings } };
+  return { value: { name: opts.name ?? defaultName(path), judgments: table.judgments }, report: { file: path, records: table.records, skipped: problems.skipped, warnings } };
 }
 
 /** Reads a TREC run `qid Q0 docid rank score tag`, keeping file order; a repeated (qid, docid) is an error. */

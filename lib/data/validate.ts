@@ -159,3 +159,24 @@ export function fileStem(path: string): string {
   const base = path.split(/[\\/]/).pop() ?? path;
   return base.replace(/\.gz$/, '').replace(/\.(tsv|jsonl|json|txt|trec|csv|qry|1400)$/, '');
 }
+
+/** Graded judgments being read: query → passage → grade, with the line each pair came from. */
+export class JudgmentTable {
+  readonly judgments = new Map<string, Map<string, number>>();
+  private readonly firstLine = new Map<string, number>();
+  /** Judgments accepted so far. */
+  records = 0;
+
+  /** Adds a judgment; returns the line of an earlier judgment of the same pair (and adds nothing) if there is one. */
+  add(queryId: string, docId: string, grade: number, line: number): number | undefined {
+    const key = `${queryId}\u0000${docId}`;
+    const first = this.firstLine.get(key);
+    if (first !== undefined) return first;
+    this.firstLine.set(key, line);
+    let m = this.judgments.get(queryId);
+    if (!m) this.judgments.set(queryId, (m = new Map()));
+    m.set(docId, grade);
+    this.records += 1;
+    return undefined;
+  }
+}
