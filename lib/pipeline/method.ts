@@ -21,7 +21,8 @@ import { assistantSelector, buildTrainingGroups, train, type ProgressMode, type 
 import type { MethodConfig } from './config';
 import type { StepStore } from './steps';
 import type { Split } from './splits';
-import { createExperimentStudent, rerankRun, splitTexts } from './student';
+import { createExperimentStudent, splitTexts } from './student';
+import { rerankCandidates } from '../retrieval/rerank';
 import { fillTable, missingPolicy, replaceColumn, restrictQueries, selectColumns } from './table';
 
 /** What one configuration needs beyond its config. */
@@ -200,7 +201,7 @@ export async function runMethod(config: MethodConfig, seed: number, ctx: MethodC
         // the student's assistant column and the hard-query search.
         // The last iteration needs only the held-out slice (nothing comes after it to use the rest).
         const last = it === config.iterations.count;
-        const run = await rerankRun(model, split, last ? ctx.heldOut : allIds, { name: `student-it${it}`, cacheDir: ctx.cacheDir });
+        const run = await rerankCandidates(model, split, last ? ctx.heldOut : allIds, { name: `student-it${it}`, cacheDir: ctx.cacheDir });
         const heldOut = quality(split, run, ctx.heldOut, relLevel, measures);
         const t2 = Date.now();
 

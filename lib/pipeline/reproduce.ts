@@ -18,7 +18,8 @@ import type { MainTableRow } from './matrix';
 import { runMethod, type IterationRecord } from './method';
 import { candidateSystems, labelledQueries, loadSplit, type Split } from './splits';
 import { StepStore } from './steps';
-import { createExperimentStudent, rerankRun, splitTexts } from './student';
+import { createExperimentStudent, splitTexts } from './student';
+import { rerankCandidates } from '../retrieval/rerank';
 
 /** Per-query values of one row on one test split, per seed. */
 export interface RowOutcome {
@@ -211,7 +212,7 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
             ? (await loadEncoderCheckpoint(modelDir)).model
             : await createExperimentStudent(config, seed, splitTexts(train));
           try {
-            const run = await rerankRun(model, test, [...test.candidates.byQuery.keys()], { name: spec.name, cacheDir });
+            const run = await rerankCandidates(model, test, [...test.candidates.byQuery.keys()], { name: spec.name, cacheDir });
             return perQuery(test, run, measures, relLevel);
           } finally {
             model.dispose();

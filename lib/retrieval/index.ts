@@ -4,3 +4,4 @@ export * from './topk';
 export * from './encodeCorpus';
 export * from './search';
 export * from './hnsw';
+export * from './rerank';
