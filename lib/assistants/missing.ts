@@ -5,6 +5,8 @@
  */
 import { meanStd } from './distribution';
 import { rankingOf } from './rankCompare';
+import type { QueryId } from '../data/types';
+import type { QueryScores, ScoreTable } from './types';
 
 /**
  * - `min-minus-margin` (default): missing = the query's minimum score minus a margin; the margin is
@@ -71,4 +73,28 @@ export function fillMissing(scores: ArrayLike<number>, policy: MissingPolicy = D
   }
   for (let i = 0; i < n; i++) if (!scored[i]) out[i] = fill;
   return { scores: out, scored, missing };
+}
+
+/** Options of {@link fillScoreTable}. */
+export interface FillTableOptions {
+  /** A model with no score at all for a query keeps NaN there (not counted) instead of a uniform fill. */
+  readonly keepUnscored?: boolean;
+}
+
+/** Applies a missing-score policy to every (model, query) of a table; counts the filled pairs per model. */
+export function fillScoreTable(
+  table: ScoreTable, policy: MissingPolicy = DEFAULT_MISSING, options: FillTableOptions = {},
+): { table: ScoreTable; filled: Record<string, number> } {
+  const filled: Record<string, number> = Object.fromEntries(table.models.map((m) => [m.name, 0]));
+  const byQuery = new Map<QueryId, QueryScores>();
+  for (const [q, b] of table.byQuery) {
+    const scores = b.scores.map((s, i) => {
+      if (options.keepUnscored && !s.some((v) => Number.isFinite(v))) return s;
+      const f = fillMissing(s, policy);
+      filled[table.models[i].name] += f.missing;
+      return f.scores;
+    });
+    byQuery.set(q, { ...b, scores });
+  }
+  return { table: { models: table.models, byQuery }, filled };
 }

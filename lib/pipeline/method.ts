@@ -23,7 +23,8 @@ import type { StepStore } from './steps';
 import type { Split } from './splits';
 import { createExperimentStudent, splitTexts } from './student';
 import { rerankCandidates } from '../retrieval/rerank';
-import { fillTable, missingPolicy, replaceColumn, restrictQueries, selectColumns } from './table';
+import { missingPolicy, replaceColumn, restrictQueries, selectColumns } from './table';
+import { fillScoreTable } from '../assistants/missing';
 
 /** What one configuration needs beyond its config. */
 export interface MethodContext {
@@ -125,7 +126,7 @@ function currentTable(config: MethodConfig, ctx: MethodContext, state: CarriedSt
   for (const [name, col] of Object.entries(state.studentColumns)) {
     raw = replaceColumn(raw, col.replaced, { name, role: 'assistant' }, (q, docIds) => Float64Array.from(docIds, (_d, j) => col.scores[q]?.[j] ?? NaN));
   }
-  return fillTable(raw, missingPolicy(config)).table;
+  return fillScoreTable(raw, missingPolicy(config)).table;
 }
 
 /** Runs all iterations of `config` for one seed (cached per iteration in ctx.store). */

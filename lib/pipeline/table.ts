@@ -3,7 +3,7 @@
  * with missing scores filled by the configured policy, plus column edits across iterations
  * (the student replacing the weakest assistant).
  */
-import { fillMissing, type MissingPolicy } from '../assistants/missing';
+import type { MissingPolicy } from '../assistants/missing';
 import type { ModelColumn, QueryScores, ScoreTable } from '../assistants/types';
 import type { QueryId } from '../data/types';
 import type { MethodConfig } from './config';
@@ -26,21 +26,6 @@ export function selectColumns(table: ScoreTable, names: readonly string[]): Scor
   const byQuery = new Map<QueryId, QueryScores>();
   for (const [q, b] of table.byQuery) byQuery.set(q, { ...b, scores: idx.map((i) => b.scores[i]) });
   return { models: idx.map((i) => table.models[i]), byQuery };
-}
-
-/** Fills every column's missing scores per query; counts filled pairs per model. */
-export function fillTable(table: ScoreTable, policy: MissingPolicy): { table: ScoreTable; filled: Record<string, number> } {
-  const filled: Record<string, number> = Object.fromEntries(table.models.map((m) => [m.name, 0]));
-  const byQuery = new Map<QueryId, QueryScores>();
-  for (const [q, b] of table.byQuery) {
-    const scores = b.scores.map((s, i) => {
-      const f = fillMissing(s, policy);
-      filled[table.models[i].name] += f.missing;
-      return f.scores;
-    });
-    byQuery.set(q, { ...b, scores });
-  }
-  return { table: { models: table.models, byQuery }, filled };
 }
 
 /** Keeps only the given queries' blocks. */

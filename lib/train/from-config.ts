@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { candidatesFromRuns, loadDataset, readTrecRun } from '../data';
 import { dataRoot } from '../data/paths';
 import type { CandidateLists, QueryId, Run } from '../data/types';
-import { fillMissing } from '../assistants/missing';
+import { fillScoreTable } from '../assistants/missing';
 import { scorerFromSpec } from '../assistants/report';
 import { buildScoreTable } from '../assistants/scoreTable';
-import type { QueryScores, ScoreTable } from '../assistants/types';
+import type { ScoreTable } from '../assistants/types';
 import { createDualEncoder, type StudentDualEncoder } from '../models/dualEncoder';
 import { createGloveStudent } from '../models/gloveStudent';
 import type { Collection } from '../data/types';
@@ -50,23 +50,6 @@ export interface TrainSummary {
   readonly finalModel: string;
 }
 
-/** Replaces NaN scores per (model, query) by the query's minimum minus a margin (DESIGN.md default). */
-function fillTable(table: ScoreTable, margin: 'std' | number): { table: ScoreTable; filled: Record<string, number> } {
-  const filled: Record<string, number> = Object.fromEntries(table.models.map((m) => [m.name, 0]));
-  const byQuery = new Map<QueryId, QueryScores>();
-  for (const [qid, q] of table.byQuery) {
-    const scores = q.scores.map((s, i) => {
-      if (s.every((v) => Number.isFinite(v))) return s;
-      if (!s.some((v) => Number.isFinite(v))) return s; // a model with no score at all for this query stays NaN
-      const f = fillMissing(s, { kind: 'min-minus-margin', margin });
-      filled[table.models[i].name] += f.missing;
-      return f.scores;
-    });
-    byQuery.set(qid, { ...q, scores });
-  }
-  return { table: { models: table.models, byQuery }, filled };
-}
-
 /** Creates the configured student (seeded); GloVe init takes idf weights from `collection`'s passages. */
 export function createStudent(config: TrainConfig, collection?: Collection): StudentDualEncoder {
   const preset = config.student.preset === 'default' ? DEFAULT_STUDENT : DISTILBERT_BASE;
@@ -100,7 +83,8 @@ export async function trainFromConfig(config: TrainConfig, o: TrainFromConfigOpt
     { teacher, assistants, queries: dataset.queries, candidates, collection: dataset.collection },
     { cacheDir: join(o.outDir, 'score-cache') },
   );
-  const { table, filled } = fillTable(raw, config.missing.margin);
+  // A model with no score at all for a query stays NaN there (as before the shared helper).
+  const { table, filled } = fillScoreTable(raw, { kind: 'min-minus-margin', margin: config.missing.margin }, { keepUnscored: true });
 
   // Held-out slice: a seeded pick among queries with a relevant judgment and candidates.
   const judged = [...table.byQuery.keys()].filter((q) => [...(dataset.qrels?.judgments.get(q)?.values() ?? [])].some((g) => g >= config.eval.relLevel));

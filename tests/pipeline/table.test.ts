@@ -6,7 +6,8 @@
 import { strict as assert } from 'node:assert';
 import type { ScoreTable } from '../../lib/assistants/types';
 import { parseExperimentConfig, systemConfig } from '../../lib/pipeline/config';
-import { fillTable, missingPolicy, replaceColumn, restrictQueries, selectColumns } from '../../lib/pipeline/table';
+import { missingPolicy, replaceColumn, restrictQueries, selectColumns } from '../../lib/pipeline/table';
+import { fillScoreTable as fillTable } from '../../lib/assistants/missing';
 
 const N = NaN;
 
