@@ -5,3 +5,4 @@ export { formatBackendReport } from './report';
 export { probeTfjsNodeGpu, probeTfjsNode, probeWasm, nvidiaGpus, type ProbeResult } from './probe';
 export { INSTALL_HINTS } from './install-hints';
 export { patchWasmKernels } from './wasm-kernels';
+export { registerNativeKernels, unregisterNativeKernels, nativeKernelStatus, nativeThreads, type NativeKernelStatus } from './native-kernels';

@@ -8,6 +8,7 @@ import { BACKEND_REQUESTS, BackendUnavailableError, type BackendName, type Backe
 import { INSTALL_HINTS } from './install-hints';
 import { probeTfjsNode, probeTfjsNodeGpu, probeWasm, type ProbeResult } from './probe';
 import { patchWasmKernels } from './wasm-kernels';
+import { registerNativeKernels } from './native-kernels';
 import { collectReport } from './report';
 
 /** Options of initBackend; MTA4DPR_BACKEND is read when `backend` is absent or 'auto'. */
@@ -64,7 +65,11 @@ async function activate(name: BackendName): Promise<ProbeResult> {
       return { ok: false, reason: '@tensorflow/tfjs-node-gpu loaded but TensorFlow found no usable GPU (CUDA 11.2 / cuDNN 8.1 libraries not loaded?)' };
     }
   }
-  if (name === 'wasm') patchWasmKernels();
+  if (name === 'wasm') {
+    patchWasmKernels();
+    // Native products sit on top of the patched kernel, which stays their fallback.
+    registerNativeKernels();
+  }
   return probe;
 }
 

@@ -3,6 +3,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as os from 'node:os';
+import { nativeKernelStatus } from './native-kernels';
 import type { BackendName, BackendReport, BackendRequest } from './types';
 
 /** Threads of the active backend: wasm asks the module, native TF uses about one per core, cpu is single-threaded JS. */
@@ -29,7 +30,11 @@ export async function collectReport(backend: BackendName, requested: BackendRequ
     cpus: os.cpus().length,
     totalMemGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
   };
-  if (backend === 'wasm') report.wasmSimd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+  if (backend === 'wasm') {
+    report.wasmSimd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+    const native = nativeKernelStatus();
+    report.nativeKernels = native.active ? { active: true, threads: native.threads! } : { active: false, reason: native.reason ?? 'unknown' };
+  }
   if (gpu) report.gpu = gpu;
   return report;
 }
@@ -39,6 +44,7 @@ export function formatBackendReport(r: BackendReport): string {
   const extras = [
     r.wasmSimd !== undefined ? `SIMD ${r.wasmSimd ? 'on' : 'off'}` : undefined,
     `${r.threads} thread${r.threads === 1 ? '' : 's'}`,
+    r.nativeKernels ? (r.nativeKernels.active ? `native BLAS matMul on ${r.nativeKernels.threads} threads` : `native kernels off: ${r.nativeKernels.reason}`) : undefined,
     r.gpu ? `GPU ${r.gpu}` : undefined,
   ].filter(Boolean).join(', ');
   return [

@@ -23,6 +23,8 @@ export interface BackendReport {
   wasmSimd?: boolean;
   /** Threads the backend computes with (wasm in Node: 1; native TF: its intra-op pool, about the core count). */
   threads: number;
+  /** wasm only: the OpenBLAS matrix products of lib/backend/native-kernels.ts (threads), or why they are off. */
+  nativeKernels?: { active: true; threads: number } | { active: false; reason: string };
   /** GPU name where known (tensorflow-gpu only). */
   gpu?: string;
   node: string;

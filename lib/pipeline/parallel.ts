@@ -1,9 +1,10 @@
 /**
- * Both cores for the main job: the wasm backend is single-threaded, so independent (row, seed)
- * tasks run in separate child processes (`mta4dpr reproduce --task`) that fill the same
+ * Both cores for the main job: the wasm backend is single-threaded (its native matrix products get
+ * cores / jobs threads each), so independent (row, seed) tasks run in separate child processes (`mta4dpr reproduce --task`) that fill the same
  * content-addressed step store; the parent then assembles the results from the cached steps.
  */
 import { spawn } from 'node:child_process';
+import * as os from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../data/paths';
 
@@ -18,6 +19,9 @@ export async function runTasksInChildren(
   tasks: readonly ReproduceTask[], jobs: number, configPath: string, outDir: string, log: (m: string) => void, stepsDir?: string,
 ): Promise<void> {
   const bin = join(projectRoot(), 'bin', 'mta4dpr.js');
+  const workers = Math.max(1, Math.min(jobs, tasks.length));
+  // Native kernels thread each product: share the cores among the children instead of oversubscribing.
+  const env = { ...process.env, MTA4DPR_THREADS: process.env.MTA4DPR_THREADS ?? String(Math.max(1, Math.floor(os.availableParallelism() / workers))) };
   const queue = tasks.slice();
   let failed: Error | undefined;
   const worker = async (): Promise<void> => {
@@ -26,7 +30,7 @@ export async function runTasksInChildren(
       const started = Date.now();
       await new Promise<void>((resolve) => {
         const child = spawn(process.execPath, [bin, 'reproduce', '--config', configPath, '--out', outDir, '--only', t.row, '--seeds', String(t.seed), '--task', '--no-progress', ...(stepsDir ? ['--steps', stepsDir] : [])], {
-          stdio: ['ignore', 'ignore', 'pipe'],
+          stdio: ['ignore', 'ignore', 'pipe'], env,
         });
         let tail = '';
         child.stderr.setEncoding('utf8');
@@ -42,6 +46,6 @@ export async function runTasksInChildren(
       });
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, tasks.length)) }, worker));
+  await Promise.all(Array.from({ length: workers }, worker));
   if (failed) throw failed;
 }

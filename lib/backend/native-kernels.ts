@@ -1,0 +1,210 @@
+/**
+ * Optional native kernels for the wasm backend (native/, built by `npm install` when a C compiler
+ * and libopenblas-openmp-dev are present): BatchMatMul through OpenBLAS on every core, Sum over
+ * leading axes (bias and LayerNorm gradients) as a BLAS matrix-vector product, row gathers
+ * (embedding lookups), and a fused AdamW update (a kernel of its own name, FUSED_ADAMW_KERNEL). They read and write the tensors where they live, in the wasm heap; when the
+ * addon is absent or a call falls outside what it handles, the (patched) wasm kernel runs as before.
+ * MTA4DPR_NATIVE=0 turns it off; MTA4DPR_THREADS sets its thread count (default: all cores).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
+import * as os from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from '../data/paths';
+
+/** The addon's interface (native/src/kernels.c). */
+interface NativeAddon {
+  sumLeading(heap: ArrayBuffer, xOffset: number, outOffset: number, rows: number, cols: number): void;
+  gatherRows(heap: ArrayBuffer, tableOffset: number, rows: number, cols: number, indicesOffset: number, count: number, outOffset: number): number;
+  sgemmBatched(heap: ArrayBuffer, aOffset: number, bOffset: number, outOffset: number, batchA: number, batchB: number, m: number, n: number, k: number, transA: boolean, transB: boolean): void;
+  adamw(heap: ArrayBuffer, param: number, grad: number, m: number, v: number, outParam: number, outM: number, outV: number, size: number,
+    lr: number, beta1: number, beta2: number, c1: number, c2: number, epsilon: number, decay: number): void;
+  setThreads(n: number): void;
+  threads(): number;
+}
+
+type TensorInfo = { dataId: object; shape: number[]; dtype: string };
+type WasmBackend = {
+  wasm: { HEAPU8: Uint8Array };
+  dataIdMap: { get(id: object): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: string): TensorInfo;
+  disposeData(dataId: object): void;
+};
+type KernelArgs = { inputs: Record<string, TensorInfo>; backend: WasmBackend; attrs: Record<string, unknown> };
+
+/** Where native kernels stand in this process (shown by `mta4dpr doctor` and the benchmarks). */
+export interface NativeKernelStatus {
+  readonly active: boolean;
+  readonly threads?: number;
+  /** Why they are not active (not built, turned off, failed to load). */
+  readonly reason?: string;
+  readonly addon?: string;
+}
+
+const NATIVE = Symbol.for('mta4dpr.nativeKernel');
+/** Kernels the addon replaces, each with the kernel it wraps (called for every case it does not handle). */
+const KERNELS = ['BatchMatMul', 'Sum', 'GatherV2'] as const;
+type NativeKernelName = typeof KERNELS[number];
+const fallbacks = new Map<NativeKernelName, tf.KernelConfig>();
+let addon: NativeAddon | undefined;
+let status: NativeKernelStatus = { active: false, reason: 'not requested' };
+
+/** Path of the built addon. */
+export function nativeAddonPath(): string {
+  return join(projectRoot(), 'native', 'build', 'Release', 'mta4dpr_native.node');
+}
+
+function loadAddon(): NativeAddon | string {
+  if (process.env.MTA4DPR_NATIVE === '0') return 'turned off (MTA4DPR_NATIVE=0)';
+  const path = nativeAddonPath();
+  if (!existsSync(path)) return `not built (${path} missing; needs a C compiler and libopenblas-openmp-dev, then npm run build:native)`;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(path) as NativeAddon;
+  } catch (e) {
+    return `failed to load ${path}: ${(e as Error).message}`;
+  }
+}
+
+/** Threads from MTA4DPR_THREADS, else every core. */
+export function nativeThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.MTA4DPR_THREADS?.trim();
+  if (!raw) return os.availableParallelism();
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`MTA4DPR_THREADS='${raw}' is not a positive integer`);
+  return n;
+}
+
+function nativeBatchMatMul(args: KernelArgs): TensorInfo {
+  const { a, b } = args.inputs;
+  const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+  const base = fallbackOf('BatchMatMul');
+  const batchA = a.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+  const batchB = b.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+  const batch = Math.max(batchA, batchB);
+  // Only what the addon does exactly: float32, equal batches or a broadcast single matrix of equal rank.
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || (batchA !== batchB && batchA !== 1 && batchB !== 1)
+    || (batchA !== batchB && a.shape.length !== b.shape.length)) return base(args);
+  const ra = a.shape.length, rb = b.shape.length;
+  const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+  const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  // Mismatched or empty shapes go to the stock kernel, which raises tfjs's own errors.
+  if (k !== kb || k === 0) return base(args);
+  const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const out = args.backend.makeOutput([...outer, m, n], 'float32');
+  if (batch * m * n === 0) return out;
+  const map = args.backend.dataIdMap;
+  addon!.sgemmBatched(heapOf(args.backend), map.get(a.dataId).memoryOffset, map.get(b.dataId).memoryOffset,
+    map.get(out.dataId).memoryOffset, batchA, batchB, m, n, k, Boolean(transposeA), Boolean(transposeB));
+  return out;
+}
+
+function nativeSum(args: KernelArgs): TensorInfo {
+  const { x } = args.inputs;
+  const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
+  const axes = [...new Set(tf.util.parseAxisParam(axis, x.shape))].sort((p, q) => p - q);
+  const lead = axes.length;
+  // Only a reduction over the first `lead` axes, leaving some: all-axis and trailing sums are fast in wasm.
+  if (x.dtype !== 'float32' || lead === 0 || lead >= x.shape.length || axes.some((a, i) => a !== i)) return fallbackOf('Sum')(args);
+  const rows = x.shape.slice(0, lead).reduce((p, q) => p * q, 1);
+  const rest = x.shape.slice(lead);
+  const cols = rest.reduce((p, q) => p * q, 1);
+  if (rows * cols === 0) return fallbackOf('Sum')(args);
+  const out = args.backend.makeOutput(keepDims ? [...Array(lead).fill(1), ...rest] : rest, 'float32');
+  const map = args.backend.dataIdMap;
+  addon!.sumLeading(heapOf(args.backend), map.get(x.dataId).memoryOffset, map.get(out.dataId).memoryOffset, rows, cols);
+  return out;
+}
+
+function nativeGather(args: KernelArgs): TensorInfo {
+  const { x, indices } = args.inputs;
+  const { axis, batchDims } = args.attrs as { axis: number; batchDims: number };
+  if (x.dtype !== 'float32' || indices.dtype !== 'int32' || (batchDims ?? 0) !== 0 || x.shape.length < 1
+    || tf.util.parseAxisParam(axis, x.shape)[0] !== 0) return fallbackOf('GatherV2')(args);
+  const rows = x.shape[0];
+  const cols = x.shape.slice(1).reduce((p, q) => p * q, 1);
+  const count = indices.shape.reduce((p, q) => p * q, 1);
+  if (rows * cols * count === 0) return fallbackOf('GatherV2')(args);
+  const out = args.backend.makeOutput([...indices.shape, ...x.shape.slice(1)], 'float32');
+  const map = args.backend.dataIdMap;
+  const bad = addon!.gatherRows(heapOf(args.backend), map.get(x.dataId).memoryOffset, rows, cols, map.get(indices.dataId).memoryOffset, count, map.get(out.dataId).memoryOffset);
+  if (bad < 0) return out;
+  args.backend.disposeData(out.dataId);
+  return fallbackOf('GatherV2')(args); // raises tfjs's own out-of-range error
+}
+
+/** Name of the fused AdamW kernel; lib/train/adamw.ts uses it when the active backend has it. */
+export const FUSED_ADAMW_KERNEL = 'Mta4dprFusedAdamW';
+
+/** Attributes of {@link FUSED_ADAMW_KERNEL}: learning rate, betas, bias corrections c = 1 − βᵗ, ε, weight decay λ (0 = none). */
+export interface FusedAdamWAttrs {
+  lr: number; beta1: number; beta2: number; c1: number; c2: number; epsilon: number; decay: number;
+}
+
+function nativeAdamW(args: KernelArgs): TensorInfo[] {
+  const { param, grad, m, v } = args.inputs;
+  const a = args.attrs as unknown as FusedAdamWAttrs;
+  const size = param.shape.reduce((p, q) => p * q, 1);
+  for (const t of [param, grad, m, v]) {
+    if (t.dtype !== 'float32' || t.shape.reduce((p, q) => p * q, 1) !== size) throw new Error(`${FUSED_ADAMW_KERNEL}: inputs must be float32 of one size`);
+  }
+  const outs = [param, m, v].map((t) => args.backend.makeOutput([...t.shape], 'float32'));
+  if (size === 0) return outs;
+  const off = (t: TensorInfo) => args.backend.dataIdMap.get(t.dataId).memoryOffset;
+  addon!.adamw(heapOf(args.backend), off(param), off(grad), off(m), off(v), off(outs[0]), off(outs[1]), off(outs[2]), size,
+    a.lr, a.beta1, a.beta2, a.c1, a.c2, a.epsilon, a.decay);
+  return outs;
+}
+
+const IMPLEMENTATIONS: Record<NativeKernelName, (args: KernelArgs) => TensorInfo> = { BatchMatMul: nativeBatchMatMul, Sum: nativeSum, GatherV2: nativeGather };
+
+function fallbackOf(name: NativeKernelName): (args: KernelArgs) => TensorInfo {
+  return fallbacks.get(name)!.kernelFunc as unknown as (args: KernelArgs) => TensorInfo;
+}
+
+/** The heap's ArrayBuffer changes when wasm memory grows: read it after allocating outputs. */
+function heapOf(backend: WasmBackend): ArrayBuffer {
+  return backend.wasm.HEAPU8.buffer as ArrayBuffer;
+}
+
+/**
+ * Registers the native kernels for wasm on top of whatever is registered (which stays their
+ * fallback); idempotent. Returns the status; never throws for a missing addon.
+ */
+export function registerNativeKernels(): NativeKernelStatus {
+  if (!tf.getKernel('BatchMatMul', 'wasm')) return (status = { active: false, reason: 'the wasm backend is not loaded' });
+  if (status.active) return status;
+  const loaded = addon ?? loadAddon();
+  if (typeof loaded === 'string') return (status = { active: false, reason: loaded });
+  addon = loaded;
+  addon.setThreads(nativeThreads());
+  if (!tf.getKernel(FUSED_ADAMW_KERNEL, 'wasm')) tf.registerKernel({ kernelName: FUSED_ADAMW_KERNEL, backendName: 'wasm', kernelFunc: nativeAdamW as unknown as tf.KernelFunc });
+  for (const name of KERNELS) {
+    const current = tf.getKernel(name, 'wasm') as (tf.KernelConfig & { [NATIVE]?: true }) | undefined;
+    if (!current || current[NATIVE]) continue;
+    fallbacks.set(name, current);
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ ...current, kernelFunc: IMPLEMENTATIONS[name] as unknown as tf.KernelFunc, [NATIVE]: true } as tf.KernelConfig);
+  }
+  return (status = { active: true, threads: addon.threads(), addon: nativeAddonPath() });
+}
+
+/** Puts the kernels registered before {@link registerNativeKernels} back (for comparisons). */
+export function unregisterNativeKernels(): void {
+  for (const name of KERNELS) {
+    const current = tf.getKernel(name, 'wasm') as (tf.KernelConfig & { [NATIVE]?: true }) | undefined;
+    const previous = fallbacks.get(name);
+    if (!current?.[NATIVE] || !previous) continue;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel(previous);
+  }
+  if (tf.getKernel(FUSED_ADAMW_KERNEL, 'wasm')) tf.unregisterKernel(FUSED_ADAMW_KERNEL, 'wasm');
+  status = { active: false, reason: 'unregistered' };
+}
+
+/** The current native-kernel status. */
+export function nativeKernelStatus(): NativeKernelStatus {
+  return status;
+}

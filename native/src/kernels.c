@@ -1,0 +1,262 @@
+/*
+ * Native float32 kernels for the tfjs wasm backend (matrix products, first-axis sums, row gathers,
+ * a fused AdamW update)
+ * on tensors that live in the wasm heap, read and written in place (no copies). The wasm backend runs its kernels on one thread
+ * and its batched product is a plain loop; OpenBLAS with OpenMP uses every core. Batched products
+ * (attention) are split over OpenMP threads, each calling a single-threaded sgemm, because OpenBLAS
+ * runs single-threaded inside a parallel region; one large product lets OpenBLAS thread it.
+ */
+#include <node_api.h>
+#include <cblas.h>
+#include <omp.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+
+#define CHECK(call)                                                        \
+  if ((call) != napi_ok) {                                                 \
+    napi_throw_error(env, NULL, "mta4dpr native: N-API call failed: " #call); \
+    return NULL;                                                           \
+  }
+
+static bool get_int64(napi_env env, napi_value v, int64_t* out) {
+  return napi_get_value_int64(env, v, out) == napi_ok;
+}
+
+/*
+ * sgemmBatched(heap: ArrayBuffer, aOffset, bOffset, outOffset, batchA, batchB, m, n, k, transA, transB)
+ * out[i] = op(a[i]) · op(b[i]) for i < max(batchA, batchB); a batch of 1 broadcasts.
+ * Row-major: op(a) is m × k, op(b) is k × n, out is m × n. Offsets are in bytes.
+ */
+static napi_value sgemm_batched(napi_env env, napi_callback_info info) {
+  size_t argc = 11;
+  napi_value argv[11];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 11) {
+    napi_throw_type_error(env, NULL, "sgemmBatched: expected 11 arguments");
+    return NULL;
+  }
+  void* heap = NULL;
+  size_t heapBytes = 0;
+  CHECK(napi_get_arraybuffer_info(env, argv[0], &heap, &heapBytes));
+  int64_t v[8];
+  for (int i = 0; i < 8; i++) {
+    if (!get_int64(env, argv[i + 1], &v[i]) || v[i] < 0) {
+      napi_throw_type_error(env, NULL, "sgemmBatched: offsets and sizes must be non-negative integers");
+      return NULL;
+    }
+  }
+  bool transA = false, transB = false;
+  CHECK(napi_get_value_bool(env, argv[9], &transA));
+  CHECK(napi_get_value_bool(env, argv[10], &transB));
+  const int64_t aOff = v[0], bOff = v[1], outOff = v[2], batchA = v[3], batchB = v[4], m = v[5], n = v[6], k = v[7];
+  const int64_t batch = batchA > batchB ? batchA : batchB;
+  if ((batchA != batch && batchA != 1) || (batchB != batch && batchB != 1)) {
+    napi_throw_range_error(env, NULL, "sgemmBatched: batch sizes must match or be 1");
+    return NULL;
+  }
+  const uint64_t aEnd = (uint64_t)aOff + 4ull * batchA * m * k, bEnd = (uint64_t)bOff + 4ull * batchB * k * n,
+                 outEnd = (uint64_t)outOff + 4ull * batch * m * n;
+  if (aEnd > heapBytes || bEnd > heapBytes || outEnd > heapBytes || (aOff | bOff | outOff) % 4 != 0) {
+    napi_throw_range_error(env, NULL, "sgemmBatched: an operand lies outside the heap or is misaligned");
+    return NULL;
+  }
+  const float* a = (const float*)((uint8_t*)heap + aOff);
+  const float* b = (const float*)((uint8_t*)heap + bOff);
+  float* out = (float*)((uint8_t*)heap + outOff);
+  const int lda = transA ? (int)m : (int)k, ldb = transB ? (int)k : (int)n;
+  const enum CBLAS_TRANSPOSE ta = transA ? CblasTrans : CblasNoTrans, tb = transB ? CblasTrans : CblasNoTrans;
+  if (batch == 1) {
+    cblas_sgemm(CblasRowMajor, ta, tb, (int)m, (int)n, (int)k, 1.0f, a, lda, b, ldb, 0.0f, out, (int)n);
+  } else {
+    const int64_t aStride = batchA == 1 ? 0 : m * k, bStride = batchB == 1 ? 0 : k * n;
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < batch; i++) {
+      cblas_sgemm(CblasRowMajor, ta, tb, (int)m, (int)n, (int)k, 1.0f, a + i * aStride, lda, b + i * bStride, ldb, 0.0f, out + i * m * n, (int)n);
+    }
+  }
+  return NULL;
+}
+
+/*
+ * sumLeading(heap, xOffset, outOffset, rows, cols): out[j] = Σ_i x[i, j] over a row-major
+ * rows × cols matrix, as one matrix-vector product with a vector of ones (bias and LayerNorm
+ * gradients reduce a [tokens, hidden] matrix over its first axis).
+ */
+static float* ones = NULL;
+static int64_t onesLength = 0;
+
+static napi_value sum_leading(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  void* heap = NULL;
+  size_t heapBytes = 0;
+  int64_t v[4];
+  if (argc != 5 || napi_get_arraybuffer_info(env, argv[0], &heap, &heapBytes) != napi_ok) {
+    napi_throw_type_error(env, NULL, "sumLeading: expected (ArrayBuffer, xOffset, outOffset, rows, cols)");
+    return NULL;
+  }
+  for (int i = 0; i < 4; i++) {
+    if (!get_int64(env, argv[i + 1], &v[i]) || v[i] < 0) {
+      napi_throw_type_error(env, NULL, "sumLeading: offsets and sizes must be non-negative integers");
+      return NULL;
+    }
+  }
+  const int64_t xOff = v[0], outOff = v[1], rows = v[2], cols = v[3];
+  if ((uint64_t)xOff + 4ull * rows * cols > heapBytes || (uint64_t)outOff + 4ull * cols > heapBytes || (xOff | outOff) % 4 != 0) {
+    napi_throw_range_error(env, NULL, "sumLeading: an operand lies outside the heap or is misaligned");
+    return NULL;
+  }
+  if (rows > onesLength) {
+    float* grown = (float*)realloc(ones, sizeof(float) * rows);
+    if (!grown) {
+      napi_throw_error(env, NULL, "sumLeading: out of memory");
+      return NULL;
+    }
+    ones = grown;
+    for (int64_t i = onesLength; i < rows; i++) ones[i] = 1.0f;
+    onesLength = rows;
+  }
+  const float* x = (const float*)((uint8_t*)heap + xOff);
+  float* out = (float*)((uint8_t*)heap + outOff);
+  cblas_sgemv(CblasRowMajor, CblasTrans, (int)rows, (int)cols, 1.0f, x, (int)cols, ones, 1, 0.0f, out, 1);
+  return NULL;
+}
+
+/*
+ * gatherRows(heap, tableOffset, rows, cols, indicesOffset, count, outOffset): out[i, :] =
+ * table[indices[i], :] for int32 indices. Returns -1, or the position of the first index outside
+ * [0, rows) (then nothing is written and the caller raises tfjs's own error).
+ */
+static napi_value gather_rows(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  void* heap = NULL;
+  size_t heapBytes = 0;
+  int64_t v[6];
+  if (argc != 7 || napi_get_arraybuffer_info(env, argv[0], &heap, &heapBytes) != napi_ok) {
+    napi_throw_type_error(env, NULL, "gatherRows: expected (ArrayBuffer, tableOffset, rows, cols, indicesOffset, count, outOffset)");
+    return NULL;
+  }
+  for (int i = 0; i < 6; i++) {
+    if (!get_int64(env, argv[i + 1], &v[i]) || v[i] < 0) {
+      napi_throw_type_error(env, NULL, "gatherRows: offsets and sizes must be non-negative integers");
+      return NULL;
+    }
+  }
+  const int64_t tOff = v[0], rows = v[1], cols = v[2], iOff = v[3], count = v[4], outOff = v[5];
+  if ((uint64_t)tOff + 4ull * rows * cols > heapBytes || (uint64_t)iOff + 4ull * count > heapBytes ||
+      (uint64_t)outOff + 4ull * count * cols > heapBytes || (tOff | iOff | outOff) % 4 != 0) {
+    napi_throw_range_error(env, NULL, "gatherRows: an operand lies outside the heap or is misaligned");
+    return NULL;
+  }
+  const float* table = (const float*)((uint8_t*)heap + tOff);
+  const int32_t* idx = (const int32_t*)((uint8_t*)heap + iOff);
+  float* out = (float*)((uint8_t*)heap + outOff);
+  int64_t bad = -1;
+  for (int64_t i = 0; i < count; i++) {
+    if (idx[i] < 0 || idx[i] >= rows) {
+      bad = i;
+      break;
+    }
+  }
+  if (bad < 0) {
+    for (int64_t i = 0; i < count; i++) memcpy(out + i * cols, table + (int64_t)idx[i] * cols, sizeof(float) * cols);
+  }
+  napi_value result;
+  CHECK(napi_create_int64(env, bad, &result));
+  return result;
+}
+
+/*
+ * adamw(heap, param, grad, m, v, outParam, outM, outV, size, lr, beta1, beta2, c1, c2, epsilon,
+ * decay): one fused AdamW update, operation by operation in float32 as lib/train/adamw.ts writes
+ * it with tf ops (so both paths round alike):
+ *   m' = β1·m + (1−β1)·g;  v' = β2·v + (1−β2)·g²;  u = (m'/c1) / (√(v'/c2) + ε) + λ·θ;  θ' = θ − lr·u.
+ */
+static napi_value adamw(napi_env env, napi_callback_info info) {
+  size_t argc = 16;
+  napi_value argv[16];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  void* heap = NULL;
+  size_t heapBytes = 0;
+  if (argc != 16 || napi_get_arraybuffer_info(env, argv[0], &heap, &heapBytes) != napi_ok) {
+    napi_throw_type_error(env, NULL, "adamw: expected (ArrayBuffer, 7 offsets, size, lr, beta1, beta2, c1, c2, epsilon, decay)");
+    return NULL;
+  }
+  int64_t off[8];
+  for (int i = 0; i < 8; i++) {
+    if (!get_int64(env, argv[i + 1], &off[i]) || off[i] < 0) {
+      napi_throw_type_error(env, NULL, "adamw: offsets and size must be non-negative integers");
+      return NULL;
+    }
+  }
+  double h[7];
+  for (int i = 0; i < 7; i++) CHECK(napi_get_value_double(env, argv[i + 9], &h[i]));
+  const int64_t size = off[7];
+  for (int i = 0; i < 7; i++) {
+    if ((uint64_t)off[i] + 4ull * size > heapBytes || off[i] % 4 != 0) {
+      napi_throw_range_error(env, NULL, "adamw: an operand lies outside the heap or is misaligned");
+      return NULL;
+    }
+  }
+  float* base[7];
+  for (int i = 0; i < 7; i++) base[i] = (float*)((uint8_t*)heap + off[i]);
+  const float* p = base[0]; const float* g = base[1]; const float* m = base[2]; const float* v = base[3];
+  float* po = base[4]; float* mo = base[5]; float* vo = base[6];
+  const float lr = (float)h[0], b1 = (float)h[1], b2 = (float)h[2], c1 = (float)h[3], c2 = (float)h[4], eps = (float)h[5], wd = (float)h[6];
+  const float nb1 = (float)(1.0 - h[1]), nb2 = (float)(1.0 - h[2]);
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < size; i++) {
+    const float mi = b1 * m[i] + nb1 * g[i];
+    const float vi = b2 * v[i] + nb2 * (g[i] * g[i]);
+    float u = (mi / c1) / (sqrtf(vi / c2) + eps);
+    if (wd != 0.0f) u = u + p[i] * wd;
+    mo[i] = mi;
+    vo[i] = vi;
+    po[i] = p[i] - u * lr;
+  }
+  return NULL;
+}
+
+/* setThreads(n): OpenMP (and so OpenBLAS) threads for every later call. */
+static napi_value set_threads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int64_t n = 0;
+  if (argc != 1 || !get_int64(env, argv[0], &n) || n < 1 || n > 1024) {
+    napi_throw_type_error(env, NULL, "setThreads: expected an integer between 1 and 1024");
+    return NULL;
+  }
+  omp_set_num_threads((int)n);
+  openblas_set_num_threads((int)n);
+  return NULL;
+}
+
+/* threads(): the number of threads later calls may use. */
+static napi_value threads(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  CHECK(napi_create_int32(env, omp_get_max_threads(), &out));
+  return out;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  const napi_property_descriptor props[] = {
+      {"sgemmBatched", NULL, sgemm_batched, NULL, NULL, NULL, napi_default, NULL},
+      {"sumLeading", NULL, sum_leading, NULL, NULL, NULL, napi_default, NULL},
+      {"gatherRows", NULL, gather_rows, NULL, NULL, NULL, napi_default, NULL},
+      {"adamw", NULL, adamw, NULL, NULL, NULL, napi_default, NULL},
+      {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
+      {"threads", NULL, threads, NULL, NULL, NULL, napi_default, NULL},
+  };
+  CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

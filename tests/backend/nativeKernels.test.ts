@@ -1,0 +1,128 @@
+/**
+ * Native kernels (native/, lib/backend/native-kernels.ts): every case they take equals the stock wasm
+ * kernel, the cases they decline still work, errors stay tfjs's own, a training step matches, and
+ * the fused AdamW is bit-identical to the tf-ops path. Skipped where the addon is not built, unless
+ * MTA4DPR_NATIVE=required (CI), where a missing addon fails.
+ */
+import { strict as assert } from 'node:assert';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../lib/backend';
+import { nativeKernelStatus, registerNativeKernels, unregisterNativeKernels } from '../../lib/backend/native-kernels';
+import { embeddingLookup } from '../../lib/models/embedding';
+import { AdamW } from '../../lib/train/adamw';
+
+/** Runs `f` with the stock kernels, then the native ones; returns both results as plain arrays. */
+function both<T>(f: () => T): { stock: T; native: T } {
+  unregisterNativeKernels();
+  const stock = f();
+  registerNativeKernels();
+  return { stock, native: f() };
+}
+
+function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
+  assert.deepEqual(a.shape, b.shape);
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+}
+
+describe('native kernels (OpenBLAS on the wasm heap)', function () {
+  before(async function () {
+    await initBackend({ backend: 'wasm' });
+    const s = registerNativeKernels();
+    if (!s.active) {
+      if (process.env.MTA4DPR_NATIVE === 'required') throw new Error(`native kernels required but inactive: ${s.reason}`);
+      this.skip();
+    }
+  });
+  after(() => registerNativeKernels());
+
+  it('reports itself active with a thread count', () => {
+    const s = nativeKernelStatus();
+    assert.equal(s.active, true);
+    assert.ok(s.threads! >= 1);
+  });
+
+  it('matMul equals the stock kernel for plain, transposed, batched and broadcast operands', () => {
+    const cases: Array<[number[], number[], boolean, boolean]> = [
+      [[64, 128, 128], [64, 128, 64], false, false], // attention probs · values
+      [[300, 40], [300, 24], true, false], // weight gradient
+      [[300, 40], [24, 40], false, true],
+      [[3, 7, 5], [3, 9, 7], true, true],
+      [[1, 5, 7], [4, 7, 3], false, false], // broadcast left
+      [[4, 5, 7], [1, 7, 3], false, false], // broadcast right
+      [[2, 3, 5, 7], [2, 3, 7, 4], false, false], // rank 4
+    ];
+    for (const [sa, sb, ta, tb] of cases) {
+      tf.tidy(() => {
+        const a = tf.randomNormal(sa, 0, 1, 'float32', 1);
+        const b = tf.randomNormal(sb, 0, 1, 'float32', 2);
+        const { stock, native } = both(() => tf.matMul(a, b, ta, tb));
+        const scale = Math.sqrt(ta ? sa[sa.length - 2] : sa[sa.length - 1]);
+        assert.ok(maxAbsDiff(stock, native) < 1e-5 * scale * 10, `${sa} × ${sb} (${ta}, ${tb})`);
+      });
+    }
+  });
+
+  it('matMul keeps tfjs errors for mismatched shapes and handles empty products', () => {
+    registerNativeKernels();
+    assert.throws(() => tf.matMul(tf.zeros([2, 3]), tf.zeros([4, 5])), /inner shapes/);
+    const e = tf.matMul(tf.zeros([0, 3]), tf.zeros([3, 5]));
+    assert.deepEqual(e.shape, [0, 5]);
+    e.dispose();
+  });
+
+  it('sum over leading axes equals the stock kernel; other reductions are declined and still right', () => {
+    tf.tidy(() => {
+      const x = tf.randomNormal([8, 16, 32], 0, 1, 'float32', 3);
+      for (const [axis, keep] of [[0, false], [[0, 1], true], [[1, 0], false], [1, false], [-1, false], [[0, 1, 2], false], [[0, 2], true]] as Array<[number | number[], boolean]>) {
+        const { stock, native } = both(() => tf.sum(x, axis, keep));
+        assert.ok(maxAbsDiff(stock, native) < 1e-4, `axis ${JSON.stringify(axis)} keepDims ${keep}`);
+      }
+      const ints = tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32');
+      assert.deepEqual(tf.sum(ints, 0).arraySync(), [4, 6]);
+    });
+  });
+
+  it('gather of rows equals the stock kernel and out-of-range ids raise the tfjs error', () => {
+    tf.tidy(() => {
+      const table = tf.randomNormal([50, 3, 4], 0, 1, 'float32', 4);
+      const ids = tf.tensor2d([[1, 49], [0, 7], [7, 7]], [3, 2], 'int32');
+      const { stock, native } = both(() => tf.gather(table, ids));
+      assert.equal(maxAbsDiff(stock, native), 0);
+      assert.deepEqual(tf.gather(table, tf.tensor1d([2, 1], 'int32'), 1).shape, [50, 2, 4]); // other axis: declined
+      assert.throws(() => tf.gather(table, tf.tensor1d([50], 'int32')), /index value 50 is not in \[0, 49\]/);
+    });
+  });
+
+  it('a training gradient through a transformer-shaped graph matches the stock kernels', () => {
+    const grads = both(() => tf.tidy(() => {
+      const w = tf.randomNormal([30, 16], 0, 0.5, 'float32', 5);
+      const ids = tf.tensor2d([[1, 2, 3, 4], [5, 6, 7, 0]], [2, 4], 'int32');
+      const f = (table: tf.Tensor) => {
+        const x = embeddingLookup(table as tf.Tensor2D, ids); // [2, 4, 16], the student's lookup
+        const att = tf.softmax(tf.matMul(x, x, false, true));
+        return tf.sum(tf.square(tf.matMul(att, x)));
+      };
+      return tf.grad(f)(w);
+    }));
+    assert.ok(maxAbsDiff(grads.stock, grads.native) < 1e-4);
+    tf.dispose([grads.stock, grads.native]);
+  });
+
+  it('the fused AdamW update is bit-identical to the tf-ops path, decay on and off', async () => {
+    const run = async (native: boolean) => {
+      if (native) registerNativeKernels();
+      else unregisterNativeKernels();
+      const vars = [[40, 7], [7]].map((s, i) => tf.variable(tf.randomNormal(s, 0, 1, 'float32', 10 + i)));
+      const grads = vars.map((v, i) => tf.randomNormal(v.shape, 0, 1, 'float32', 20 + i));
+      const opt = new AdamW(vars, { weightDecay: 0.05 });
+      for (let i = 0; i < 3; i++) opt.apply(grads, 1e-2);
+      const state = opt.getState();
+      const out = [...(await Promise.all(vars.map((v) => v.data()))), ...(await Promise.all(Object.values(state.tensors).map((t) => t.data())))];
+      tf.dispose([...vars, ...grads, ...Object.values(state.tensors)]);
+      return out as Float32Array[];
+    };
+    const stock = await run(false);
+    const native = await run(true);
+    stock.forEach((s, i) => assert.deepEqual(native[i], s, `tensor ${i}`));
+  });
+});
