@@ -1,94 +1,110 @@
 /**
- * Encoder speed: passages/second at 128 tokens for DEFAULT_STUDENT and DISTILBERT_BASE on wasm
- * (with and without the BatchMatMul patch) and the pure-JS cpu backend, one training step of
- * 8 queries × 8 passages, and the DL19 pool projection. Wall and process-CPU seconds are both
- * reported: on a shared machine CPU seconds are the stabler figure. Prints JSON.
+ * Encoding throughput: passages/second at 128 word pieces for the default student and a
+ * DistilBERT-size one, with the stock tfjs-wasm kernels, tfjs-wasm + native kernels, and ONNX
+ * Runtime on the exported model. `passagesPerSecond` is the model alone (token ids → pooled
+ * embeddings, the same work the PyTorch reference times), median of 5 runs; `endToEnd` adds our
+ * tokenizer (texts → embeddings, one run). Real DL19 passages of ≥ 128 word pieces. Each
+ * configuration runs in its own process (its own peak memory). Prints JSON.
+ * usage: npx tsx bench/encode.ts [--models default,distilbert] [--runs 5]
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
+import * as os from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { patchWasmKernels, unpatchWasmKernels } from '../lib/backend/wasm-kernels';
+import { initBackend } from '../lib/backend';
+import { nativeKernelStatus } from '../lib/backend/native-kernels';
 import { dataRoot } from '../lib/data/paths';
-import { createDualEncoder, DEFAULT_STUDENT, DISTILBERT_BASE, type StudentConfig } from '../lib/models';
+import { createDualEncoder, DEFAULT_STUDENT, DISTILBERT_BASE, type Encoder, type StudentConfig } from '../lib/models';
+import { createOnnxEncoder } from '../lib/models/onnx';
 import { tokenizerFromVocab } from '../lib/text';
+import { childMain, median, runChild } from './_child';
 
-interface Timing { wallS: number; cpuS: number }
+const PRESETS: Record<string, StudentConfig> = { default: DEFAULT_STUDENT, distilbert: DISTILBERT_BASE };
+type Engine = 'tfjs-wasm' | 'tfjs-wasm+native' | 'onnxruntime';
 
-async function timed(f: () => Promise<void> | void): Promise<Timing> {
-  const c0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  await f();
-  const c = process.cpuUsage(c0);
-  return { wallS: Number(process.hrtime.bigint() - t0) / 1e9, cpuS: (c.user + c.system) / 1e6 };
+interface EncodeBenchConfig {
+  readonly model: string;
+  readonly engine: Engine;
+  readonly passages: number;
+  readonly batch: number;
+  readonly runs: number;
 }
 
-function dl19Passages(): string[] {
-  const gz = readFileSync(join(dataRoot(), 'demo', 'dl19', 'passages.jsonl.gz'));
-  return gunzipSync(gz).toString('utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { text: string }).text);
-}
-
-async function measure(label: string, backend: 'wasm' | 'cpu', patched: boolean, config: StudentConfig, texts: string[], withStep: boolean): Promise<object> {
-  await tf.setBackend(backend);
-  if (backend === 'wasm') (patched ? patchWasmKernels : unpatchWasmKernels)();
+function longPassages(count: number): string[] {
   const tok = tokenizerFromVocab(join(dataRoot(), 'models', 'bert-base-uncased', 'vocab.txt'));
-  const cfg = { ...config, passageMaxLength: 128, encodeBatchSize: Math.min(config.encodeBatchSize, texts.length) };
-  const model = createDualEncoder(cfg, tok, { seed: 0 });
-  await model.encode(texts.slice(0, Math.min(32, texts.length)), 'passage'); // warm-up (JIT, kernel setup, XNNPACK packing)
-  const enc = await timed(async () => void (await model.encode(texts, 'passage')));
-  const out: Record<string, unknown> = {
-    label, backend, patched, params: model.trainableVariables().reduce((a, v) => a + v.size, 0), passages: texts.length,
-    encode: enc, passagesPerSecWall: texts.length / enc.wallS, passagesPerSecCpu: texts.length / enc.cpuS,
-  };
-  if (withStep) {
-    const opt = tf.train.adam(1e-4);
-    const q = model.tokenize(texts.slice(0, 8).map((t) => t.split(' ').slice(0, 8).join(' ')), 'query');
-    const p = model.tokenize(texts.slice(8, 16), 'passage');
-    const labels = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32'), 8);
-    const step = () => opt.minimize(() => tf.losses.softmaxCrossEntropy(labels, tf.matMul(model.embed(q, 'query', true), model.embed(p, 'passage', true), false, true).mul(20)) as tf.Scalar, true, model.trainableVariables())?.dispose();
-    step();
-    const steps: Timing[] = [];
-    for (let i = 0; i < 3; i++) steps.push(await timed(step));
-    out.trainStep8x8 = { wallS: Math.min(...steps.map((s) => s.wallS)), cpuS: Math.min(...steps.map((s) => s.cpuS)) };
-    tf.dispose([q.inputIds, q.attentionMask, p.inputIds, p.attentionMask, labels]);
-    opt.dispose();
+  const all = gunzipSync(readFileSync(join(dataRoot(), 'demo', 'dl19', 'passages.jsonl.gz'))).toString('utf8').split('\n').filter(Boolean);
+  const out: string[] = [];
+  for (const line of all) {
+    const text = (JSON.parse(line) as { text: string }).text;
+    if (tok.encode(text).length >= 128) out.push(text);
+    if (out.length === count) return out;
   }
-  model.dispose();
-  return out;
+  throw new Error(`only ${out.length} DL19 passages reach 128 word pieces; ${count} needed`);
 }
 
-/** Runs the benchmark and returns the JSON report. */
-export async function run(): Promise<object> {
-  const all = dl19Passages();
-  const tok = tokenizerFromVocab(join(dataRoot(), 'models', 'bert-base-uncased', 'vocab.txt'));
-  // Passages that fill 128 word pieces, so every configuration sees full-length inputs.
-  const long = all.filter((t) => tok.encode(t).length >= 128);
-  const student = DEFAULT_STUDENT;
-  const twoLayer = { ...DEFAULT_STUDENT, layers: 2 };
-  const results = [
-    await measure('DEFAULT_STUDENT', 'wasm', true, student, long.slice(0, 256), true),
-    await measure('DEFAULT_STUDENT', 'wasm', false, student, long.slice(0, 256), true),
-    await measure('DEFAULT_STUDENT', 'cpu', false, student, long.slice(0, 32), false),
-    await measure('DEFAULT_STUDENT with 2 layers', 'wasm', true, twoLayer, long.slice(0, 256), true),
-    await measure('DISTILBERT_BASE', 'wasm', true, DISTILBERT_BASE, long.slice(0, 16), false),
-    await measure('DISTILBERT_BASE', 'wasm', false, DISTILBERT_BASE, long.slice(0, 16), false),
-  ];
-  // Projection for the DL19 pool from the patched default's CPU-time rate at 128 tokens (an upper
-  // bound: most pool passages are shorter and encode() groups them by length).
-  const rate = (results[0] as { passagesPerSecCpu: number }).passagesPerSecCpu;
-  return {
-    bench: 'encode',
-    node: process.version,
-    tokensPerPassage: 128,
-    dl19Pool: { passages: all.length, projectedCpuSecondsAt128Tokens: all.length / rate },
-    results,
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
+async function measure(c: EncodeBenchConfig): Promise<object> {
+  const backend = await initBackend({ backend: 'wasm' });
+  const native = nativeKernelStatus();
+  if (c.engine === 'tfjs-wasm+native' && !native.active) return { skipped: `native kernels unavailable: ${native.reason}` };
+  const tokenizer = tokenizerFromVocab(join(dataRoot(), 'models', 'bert-base-uncased', 'vocab.txt'));
+  const model = createDualEncoder({ ...PRESETS[c.model], passageMaxLength: 128, encodeBatchSize: c.batch }, tokenizer, { seed: 0 });
+  const texts = longPassages(c.passages);
+  const batches: Array<ReturnType<typeof tokenizer.tokenizeBatch>> = [];
+  for (let s = 0; s < texts.length; s += c.batch) batches.push(tokenizer.tokenizeBatch(texts.slice(s, s + c.batch), 128, { padding: 'max' }));
+  const onnx = c.engine === 'onnxruntime' ? await createOnnxEncoder(model) : undefined;
+  const modelOnly = async (): Promise<void> => {
+    for (const b of batches) {
+      if (onnx) await onnx.embedTokens(b.ids, b.mask, b.batch, b.length, 'passage');
+      else {
+        const emb = tf.tidy(() => model.embed({ inputIds: tf.tensor2d(b.ids, [b.batch, b.length], 'int32'), attentionMask: tf.tensor2d(b.mask, [b.batch, b.length], 'int32') }, 'passage', false));
+        await emb.data();
+        emb.dispose();
+      }
+    }
   };
+  try {
+    await modelOnly(); // warm-up: kernel set-up, XNNPACK / ORT packing, JIT
+    const rates: number[] = [];
+    for (let r = 0; r < c.runs; r++) {
+      const t0 = process.hrtime.bigint();
+      await modelOnly();
+      rates.push(texts.length / (Number(process.hrtime.bigint() - t0) / 1e9));
+    }
+    const encoder: Encoder = onnx ?? model;
+    const t0 = process.hrtime.bigint();
+    await encoder.encode(texts, 'passage');
+    const endToEnd = texts.length / (Number(process.hrtime.bigint() - t0) / 1e9);
+    const threads = c.engine === 'onnxruntime' ? os.availableParallelism() : c.engine === 'tfjs-wasm+native' ? native.threads : backend.threads;
+    return { threads, parameters: model.trainableVariables().reduce((s, v) => s + v.size, 0), passagesPerSecond: median(rates), runsPassagesPerSecond: rates, endToEndPassagesPerSecond: endToEnd };
+  } finally {
+    await onnx?.dispose();
+    model.dispose();
+  }
 }
 
-if (require.main === module) {
-  run().then((r) => console.log(JSON.stringify(r, null, 2)), (e) => {
+/** Runs the benchmark (each configuration in a child process) and returns its JSON report. */
+export async function run(argv: string[] = []): Promise<object> {
+  const { values } = parseArgs({ args: argv, options: { models: { type: 'string' }, runs: { type: 'string' } }, strict: true });
+  const models = (values.models ?? 'default,distilbert').split(',');
+  for (const m of models) if (!(m in PRESETS)) throw new Error(`unknown model '${m}' (default, distilbert)`);
+  const runs = Number(values.runs ?? 5);
+  const results = [];
+  for (const model of models) {
+    const big = model === 'distilbert';
+    for (const engine of ['onnxruntime', 'tfjs-wasm+native', 'tfjs-wasm'] as const) {
+      // Batches as the PyTorch reference times them (64, DistilBERT 16); the slow stock kernels get fewer passages.
+      const passages = big ? (engine === 'onnxruntime' ? 64 : 16) : engine === 'tfjs-wasm' ? 128 : 512;
+      const config: EncodeBenchConfig = { model, engine, passages, batch: big ? 16 : 64, runs: big && engine !== 'onnxruntime' ? 1 : runs };
+      results.push(await runChild(__filename, config, engine === 'tfjs-wasm' ? { MTA4DPR_NATIVE: '0' } : {}));
+    }
+  }
+  return { bench: 'encode', tokensPerPassage: 128, results };
+}
+
+if (require.main === module && !childMain(measure)) {
+  run(process.argv.slice(2)).then((r) => console.log(JSON.stringify(r, null, 2)), (e) => {
     console.error(e);
     process.exit(1);
   });

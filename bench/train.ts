@@ -1,7 +1,8 @@
 /**
  * Training throughput: query groups per second (1 query × (1 positive + 7 negatives), passages of
  * 128 word pieces built from real DL19 passages) for the default student and a DistilBERT-size one,
- * a few optimiser steps each on the active backend, plus peak RSS. Prints JSON.
+ * with and without the native kernels: median optimiser-step time (clipping and AdamW included)
+ * over a few steps, and each configuration's peak RSS. Prints JSON.
  * usage: npx tsx bench/train.ts [--models default,distilbert] [--steps N] [--batch B]
  */
 import { parseArgs } from 'node:util';
@@ -16,6 +17,8 @@ import { join } from 'node:path';
 import { train } from '../lib/train/trainer';
 import type { TrainingGroup } from '../lib/train/groups';
 import { Rng } from '../lib/random/rng';
+import { nativeKernelStatus } from '../lib/backend/native-kernels';
+import { childMain, median, runChild } from './_child';
 
 const PRESETS = { default: DEFAULT_STUDENT, distilbert: { ...DISTILBERT_BASE, passageMaxLength: 128 } } as const;
 
@@ -34,54 +37,69 @@ async function benchGroups(count: number): Promise<TrainingGroup[]> {
   });
 }
 
-async function measure(name: keyof typeof PRESETS, steps: number, batch: number, groups: TrainingGroup[]): Promise<Record<string, unknown>> {
+interface TrainBenchConfig {
+  readonly model: keyof typeof PRESETS;
+  /** Native kernels (OpenBLAS products, fused AdamW) on, or the stock wasm kernels. */
+  readonly native: boolean;
+  readonly steps: number;
+  readonly batch: number;
+}
+
+/** One configuration, in its own process (peak memory is its own). */
+async function measure(c: TrainBenchConfig): Promise<Record<string, unknown>> {
+  const backend = await initBackend();
+  const native = nativeKernelStatus();
+  if (c.native && !native.active) return { skipped: `native kernels unavailable: ${native.reason}` };
+  const groups = await benchGroups(64);
   const tokenizer = loadTokenizer(join(dataRoot(), 'models', 'bert-base-uncased', 'vocab.txt'));
-  const model = createDualEncoder(PRESETS[name], tokenizer, { seed: 0 });
+  const model = createDualEncoder(PRESETS[c.model], tokenizer, { seed: 0 });
   const params = model.trainableVariables().reduce((s, v) => s + v.size, 0);
   const times: number[] = [];
-  let last = Date.now();
+  let last = process.hrtime.bigint();
   try {
     // One extra step first: kernel set-up and weight upload are not training throughput.
     await train(model, groups, {
-      steps: steps + 1, batchSize: batch, lr: 1e-4, warmupSteps: 0, seed: 1, progress: 'none',
+      steps: c.steps + 1, batchSize: c.batch, lr: 1e-4, warmupSteps: 0, seed: 1, progress: 'none',
       loss: { alpha: 1, beta: 1, gamma: 0 },
       onStep: () => {
-        const now = Date.now();
-        times.push((now - last) / 1000);
+        const now = process.hrtime.bigint();
+        times.push(Number(now - last) / 1e9);
         last = now;
       },
     });
-    const timed = times.slice(1);
-    const seconds = timed.reduce((a, b) => a + b, 0);
-    return { model: name, parameters: params, steps, batchGroups: batch, secondsPerStep: seconds / timed.length, groupsPerSecond: (batch * timed.length) / seconds, firstStepSeconds: times[0] };
+    const perStep = median(times.slice(1));
+    return {
+      backend: backend.backend, threads: native.active ? native.threads : 1, parameters: params, batchGroups: c.batch,
+      secondsPerStep: perStep, groupsPerSecond: c.batch / perStep, firstStepSeconds: times[0],
+    };
   } catch (e) {
     const msg = (e as Error).message;
     // tfjs-wasm's heap is capped at 4 GB: a 66M student with AdamW state and activations does not fit.
     const hint = /memory access out of bounds|out of memory/i.test(msg) && tf.getBackend() === 'wasm' ? ' (wasm heap, capped at 4 GB, exhausted)' : '';
-    return { model: name, parameters: params, error: msg + hint };
+    return { parameters: params, error: msg + hint };
   } finally {
     model.dispose();
   }
 }
 
-/** Runs the benchmark and returns its JSON report. */
+/** Runs the benchmark (each configuration in a child process) and returns its JSON report. */
 export async function run(argv: string[] = []): Promise<object> {
   const { values } = parseArgs({ args: argv, options: { models: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' } }, strict: true });
   const models = (values.models ?? 'default,distilbert').split(',') as Array<keyof typeof PRESETS>;
   for (const m of models) if (!(m in PRESETS)) throw new Error(`unknown model '${m}' (default, distilbert)`);
-  const steps = Number(values.steps ?? 3);
-  const batch = Number(values.batch ?? 1);
-  const backend = await initBackend();
-  const groups = await benchGroups(64);
+  const steps = Number(values.steps ?? 7);
+  const batch = Number(values.batch ?? 4);
   const results = [];
-  for (const m of models) results.push(await measure(m, m === 'distilbert' ? Math.min(steps, 2) : steps, batch, groups));
-  return {
-    bench: 'train', backend: backend.backend, tfjsBackend: tf.getBackend(), group: '1 query + 1 positive + 7 negatives, 128-token passages',
-    results, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-  };
+  for (const model of models) {
+    for (const native of [true, false]) {
+      const config: TrainBenchConfig = { model, native, steps: model === 'distilbert' ? 2 : steps, batch };
+      results.push(await runChild(__filename, config, native ? {} : { MTA4DPR_NATIVE: '0' }));
+    }
+  }
+  return { bench: 'train', group: '1 query (32 tokens) + 1 positive + 7 negatives (128 tokens); loss = InfoNCE + listwise KL; AdamW', results };
 }
 
-if (require.main === module) {
+if (require.main === module && !childMain(measure)) {
   run(process.argv.slice(2)).then((r) => console.log(JSON.stringify(r, null, 2)), (e) => {
     console.error(e);
     process.exit(1);

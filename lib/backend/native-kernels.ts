@@ -19,6 +19,7 @@ interface NativeAddon {
   sgemmBatched(heap: ArrayBuffer, aOffset: number, bOffset: number, outOffset: number, batchA: number, batchB: number, m: number, n: number, k: number, transA: boolean, transB: boolean): void;
   adamw(heap: ArrayBuffer, param: number, grad: number, m: number, v: number, outParam: number, outM: number, outV: number, size: number,
     lr: number, beta1: number, beta2: number, c1: number, c2: number, epsilon: number, decay: number): void;
+  sgemm(a: Float32Array, b: Float32Array, out: Float32Array, m: number, n: number, k: number, transB: boolean): void;
   setThreads(n: number): void;
   threads(): number;
 }
@@ -202,6 +203,20 @@ export function unregisterNativeKernels(): void {
   }
   if (tf.getKernel(FUSED_ADAMW_KERNEL, 'wasm')) tf.unregisterKernel(FUSED_ADAMW_KERNEL, 'wasm');
   status = { active: false, reason: 'unregistered' };
+}
+
+/**
+ * out = a · bᵀ (transB) or a · b on plain Float32Arrays through BLAS, when the addon is built and
+ * not turned off; undefined otherwise (callers keep their JS loop). Used by exact search.
+ */
+export function nativeSgemm(): ((a: Float32Array, b: Float32Array, out: Float32Array, m: number, n: number, k: number, transB: boolean) => void) | undefined {
+  if (!addon) {
+    const loaded = loadAddon();
+    if (typeof loaded === 'string') return undefined;
+    addon = loaded;
+    addon.setThreads(nativeThreads());
+  }
+  return addon.sgemm.bind(addon);
 }
 
 /** The current native-kernel status. */

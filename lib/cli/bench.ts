@@ -1,6 +1,7 @@
 /**
  * `mta4dpr bench`: runs every built benchmark (dist/bench/*.js exporting `run()`), prints one JSON
- * object per benchmark, and writes bench/results/latest.json atomically with date and machine.
+ * object per benchmark, and writes bench/results/latest.json atomically with date and machine, plus
+ * the ratios to the PyTorch reference when it ran (bench/torch.ts).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -10,6 +11,8 @@ import { parseFlags, UsageError } from './args';
 import { BACKEND_REQUESTS, initBackend, type BackendRequest } from '../backend';
 import { writeJsonAtomic } from '../io';
 import { projectRoot } from '../data/paths';
+import * as os from 'node:os';
+import { torchRatios } from './bench-ratios';
 
 const USAGE = 'mta4dpr bench [--only NAME[,NAME...]] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--out FILE]';
 
@@ -25,7 +28,8 @@ export interface BenchOutcome {
 /** Names of the built benchmarks (file names without .js), sorted. */
 export function listBenchmarks(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => basename(f, '.js')).sort();
+  // Files starting with '_' are helpers shared by the benchmarks.
+  return readdirSync(dir).filter((f) => f.endsWith('.js') && !f.startsWith('_')).map((f) => basename(f, '.js')).sort();
 }
 
 /** Runs one benchmark module; a thrown error is recorded, not fatal, so the others still run. */
@@ -80,7 +84,9 @@ export const command: Command = {
     }
     const out = (flags.out as string | undefined) ?? join(root, 'bench', 'results', 'latest.json');
     await mkdir(join(out, '..'), { recursive: true });
-    await writeJsonAtomic(out, { date: new Date().toISOString(), machine, benchmarks: outcomes });
+    const ratios = torchRatios(outcomes);
+    for (const r of ratios) console.error(`  ${r.what}${r.model ? ` [${r.model}]` : ''} ${r.engine}: ${r.ours.toFixed(2)} vs PyTorch ${r.torch.toFixed(2)} → ratio ${r.ratio.toFixed(2)} (${r.meaning})`);
+    await writeJsonAtomic(out, { date: new Date().toISOString(), machine: { ...machine, hostname: os.hostname(), cpuModel: os.cpus()[0]?.model }, benchmarks: outcomes, ratiosToPyTorch: ratios });
     console.error(`mta4dpr bench: ${outcomes.filter((o) => o.ok).length}/${outcomes.length} ok; wrote ${out}`);
     return outcomes.every((o) => o.ok) ? 0 : 1;
   },

@@ -10,6 +10,7 @@ import { parseFlags } from './args';
 import { initBackend, nvidiaGpus, probeTfjsNode, probeTfjsNodeGpu, probeWasm, type ProbeResult } from '../backend';
 import { chromiumPath, dataInventory } from '../report';
 import { projectRoot } from '../data/paths';
+import { encoderEngineRequest, loadOrt } from '../models/onnx';
 
 /** One line of the doctor's report. */
 export interface Check {
@@ -71,8 +72,18 @@ export async function runChecks(): Promise<Check[]> {
   try {
     const r = await initBackend();
     checks.push({ name: 'selected backend', required: true, ok: true, detail: `${r.backend} (requested ${r.requested}${r.wasmSimd !== undefined ? `, SIMD ${r.wasmSimd ? 'on' : 'off'}` : ''})` });
+    if (r.nativeKernels) {
+      const n = r.nativeKernels;
+      checks.push({ name: 'native kernels (OpenBLAS)', required: false, ok: n.active, detail: n.active ? `active, ${n.threads} threads` : n.reason, fix: n.active ? undefined : 'apt-get install libopenblas-openmp-dev g++ make && npm run build:native' });
+    }
   } catch (e) {
     checks.push({ name: 'selected backend', required: true, ok: false, detail: (e as Error).message, fix: 'unset MTA4DPR_BACKEND or install what the message names' });
+  }
+  try {
+    loadOrt();
+    checks.push({ name: 'onnxruntime-node (fast encoding)', required: false, ok: true, detail: `loaded; MTA4DPR_ENCODER=${encoderEngineRequest()}` });
+  } catch (e) {
+    checks.push({ name: 'onnxruntime-node (fast encoding)', required: false, ok: false, detail: (e as Error).message, fix: 'npm install (onnxruntime-node is a dependency); encoding falls back to tfjs' });
   }
   const py = version('/usr/bin/python3', ['--version']) ?? version('python3', ['--version']);
   checks.push({ name: 'python3', required: false, ok: py !== undefined, detail: py ?? 'not found', fix: py ? undefined : 'apt-get install python3' });

@@ -6,6 +6,7 @@ import type { Command } from '../cli';
 import { initBackend } from '../backend';
 import { readTsvCollection, readTsvQueries } from '../data/tsv';
 import { loadEncoder } from '../models/loadEncoder';
+import { withFastEncoder } from '../models/onnx';
 import { encodeCorpus } from '../retrieval/encodeCorpus';
 import { writeNpy } from '../retrieval/npy';
 import { writeFileAtomic } from '../io/atomic';
@@ -39,7 +40,7 @@ export const command: Command = {
     const { model: encoder } = await loadEncoder(model, { idfTexts: rows.map((r) => r.text), overrides: Object.keys(overrides).length ? overrides : undefined });
     const bar = progressBar(kind === 'query' ? 'encode queries' : 'encode passages', rows.length);
     try {
-      const enc = await encodeCorpus(encoder, rows, { kind, batchSize: numberFlag(f, 'batch-size', 256), onProgress: (d) => bar.update(d) });
+      const enc = await withFastEncoder(encoder, (e) => encodeCorpus(e, rows, { kind, batchSize: numberFlag(f, 'batch-size', 256), onProgress: (d) => bar.update(d) }));
       await writeNpy(out, enc.matrix);
       await writeFileAtomic(`${out.replace(/\.npy$/, '')}.ids.txt`, enc.ids.map((i) => `${i}\n`).join(''));
       process.stderr.write(`\nwrote ${enc.matrix.rows} × ${enc.matrix.dim} to ${out}\n`);

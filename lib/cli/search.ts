@@ -9,6 +9,7 @@ import { readTsvCollection, readTsvQueries } from '../data/tsv';
 import { writeTrecRun } from '../data/trec';
 import type { Collection } from '../data/types';
 import { loadEncoder } from '../models/loadEncoder';
+import { withFastEncoder } from '../models/onnx';
 import { encodeCorpus } from '../retrieval/encodeCorpus';
 import { searchToRun } from '../retrieval/search';
 import { hnswIndex } from '../retrieval/hnsw';
@@ -45,7 +46,7 @@ export const command: Command = {
     if (coverage) process.stderr.write(`GloVe coverage: ${coverage.vocabCovered}/${coverage.vocabSize} word pieces${coverage.tokenFraction !== undefined ? `, ${(100 * coverage.tokenFraction).toFixed(1)}% of corpus tokens` : ''}\n`);
     const bar = progressBar('encode passages', passages.length);
     try {
-      const corpus = await encodeCorpus(encoder, passages, { batchSize: 256, cacheDir: f.cache as string | undefined, onProgress: (d) => bar.update(d) });
+      const corpus = await withFastEncoder(encoder, (e) => encodeCorpus(e, passages, { batchSize: 256, cacheDir: f.cache as string | undefined, onProgress: (d) => bar.update(d) }));
       bar.stop();
       const queries = [...qLoaded.value.queries.values()].map((q) => ({ id: q.id, text: q.text }));
       const tag = (f.tag as string | undefined) ?? `dense-${model.replace(/[^A-Za-z0-9_.-]+/g, '_')}`;

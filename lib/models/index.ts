@@ -12,3 +12,4 @@ export * from './glove';
 export * from './gloveStudent';
 export * from './loadEncoder';
 export * from './hubModel';
+export * from './onnx';

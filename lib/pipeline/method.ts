@@ -15,7 +15,7 @@ import { difficultyHistogram, gotWrong, mineHardNegatives, runDifficulty, type H
 import type { DocId, QueryId, Run } from '../data/types';
 import { evaluate } from '../eval';
 import { writeJsonAtomic } from '../io';
-import { loadEncoderCheckpoint, saveEncoderCheckpoint, type StudentDualEncoder } from '../models';
+import { loadEncoderCheckpoint, saveEncoderCheckpoint, withFastEncoder, type StudentDualEncoder } from '../models';
 import { passageInput } from '../retrieval';
 import { assistantSelector, buildTrainingGroups, train, type ProgressMode, type TrainingGroup } from '../train';
 import type { MethodConfig } from './config';
@@ -202,7 +202,7 @@ export async function runMethod(config: MethodConfig, seed: number, ctx: MethodC
         // the student's assistant column and the hard-query search.
         // The last iteration needs only the held-out slice (nothing comes after it to use the rest).
         const last = it === config.iterations.count;
-        const run = await rerankCandidates(model, split, last ? ctx.heldOut : allIds, { name: `student-it${it}`, cacheDir: ctx.cacheDir });
+        const run = await withFastEncoder(model, (encoder) => rerankCandidates(encoder, split, last ? ctx.heldOut : allIds, { name: `student-it${it}`, cacheDir: ctx.cacheDir }));
         const heldOut = quality(split, run, ctx.heldOut, relLevel, measures);
         const t2 = Date.now();
 

@@ -10,7 +10,7 @@ import { backendReport, initBackend, type BackendReport } from '../backend';
 import type { QueryId, Run } from '../data/types';
 import { evaluate, pairedTTest, randomizationTest } from '../eval';
 import { sha256 } from '../io';
-import { loadEncoderCheckpoint } from '../models';
+import { loadEncoderCheckpoint, withFastEncoder } from '../models';
 import { Rng } from '../random/rng';
 import type { ProgressMode } from '../train';
 import { systemConfig, type ExperimentConfig, type MethodConfig, type ModelRef } from './config';
@@ -212,7 +212,7 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
             ? (await loadEncoderCheckpoint(modelDir)).model
             : await createExperimentStudent(config, seed, splitTexts(train));
           try {
-            const run = await rerankCandidates(model, test, [...test.candidates.byQuery.keys()], { name: spec.name, cacheDir });
+            const run = await withFastEncoder(model, (encoder) => rerankCandidates(encoder, test, [...test.candidates.byQuery.keys()], { name: spec.name, cacheDir }));
             return perQuery(test, run, measures, relLevel);
           } finally {
             model.dispose();

@@ -2,6 +2,7 @@
  * Exact inner-product top-k over an embedding matrix, in row chunks so memory stays bounded
  * (never the full queries × corpus score matrix). Ties go to the smaller corpus row index.
  */
+import { nativeKernelStatus, nativeSgemm } from '../backend/native-kernels';
 import type { EmbeddingMatrix } from '../models/types';
 
 /** Top-k hits of one query: corpus row indices and scores, best first. */
@@ -14,6 +15,12 @@ export interface TopKHits {
 export interface ExactTopKOptions {
   /** Corpus rows scored at a time (bounds the score buffer to queries × chunkRows floats). */
   readonly chunkRows?: number;
+  /**
+   * 'blas': score a chunk for all queries as one float32 matrix product (native kernels, all cores);
+   * 'js': a double-accumulated loop rounded to float32; 'auto' (default): blas when built, else js.
+   * The two can order near-ties (within float32 rounding) differently.
+   */
+  readonly engine?: 'auto' | 'blas' | 'js';
 }
 
 /** A fixed-capacity min-heap keeping the k best (score desc, index asc). */
@@ -78,6 +85,22 @@ export function exactTopK(queries: EmbeddingMatrix, corpus: EmbeddingMatrix, k: 
   const heaps = Array.from({ length: queries.rows }, () => new TopKHeap(kk));
   const q = queries.data;
   const c = corpus.data;
+  const engine = opts.engine ?? 'auto';
+  const sgemm = engine === 'js' ? undefined : nativeSgemm();
+  if (engine === 'blas' && !sgemm) throw new Error(`exactTopK: engine 'blas' needs the native kernels (${nativeKernelStatus().reason ?? 'not built'})`);
+  if (sgemm && kk > 0) {
+    const scores = new Float32Array(queries.rows * Math.min(chunk, corpus.rows));
+    for (let start = 0; start < corpus.rows; start += chunk) {
+      const n = Math.min(corpus.rows, start + chunk) - start;
+      sgemm(q, c.subarray(start * dim, (start + n) * dim), scores, queries.rows, n, dim, true);
+      for (let qi = 0; qi < queries.rows; qi++) {
+        const heap = heaps[qi];
+        const row = qi * n;
+        for (let j = 0; j < n; j++) if (heap.accepts(scores[row + j], start + j)) heap.push(scores[row + j], start + j);
+      }
+    }
+    return heaps.map((h) => h.sorted());
+  }
   for (let start = 0; start < corpus.rows; start += chunk) {
     const end = Math.min(corpus.rows, start + chunk);
     for (let qi = 0; qi < queries.rows; qi++) {

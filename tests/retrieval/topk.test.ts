@@ -36,6 +36,24 @@ describe('retrieval/exact top-k', () => {
       }), { numRuns: 200 });
   });
 
+  it('the BLAS engine (native kernels) and the JS loop agree on real-valued data', function () {
+    const r = mulberry32(11);
+    const q = matrix(7, 48, Array.from({ length: 7 * 48 }, () => r() - 0.5));
+    const c = matrix(3000, 48, Array.from({ length: 3000 * 48 }, () => r() - 0.5));
+    let blas: ReturnType<typeof exactTopK>;
+    try {
+      blas = exactTopK(q, c, 20, { engine: 'blas', chunkRows: 1000 });
+    } catch (e) {
+      if (process.env.MTA4DPR_NATIVE === 'required') throw e;
+      this.skip();
+    }
+    const js = exactTopK(q, c, 20, { engine: 'js' });
+    js.forEach((h, i) => {
+      assert.deepEqual(Array.from(blas[i].indices), Array.from(h.indices));
+      h.scores.forEach((s, j) => assert.ok(Math.abs(s - blas[i].scores[j]) < 1e-5));
+    });
+  });
+
   it('builds a Run with ranks 1..k and corpus ids', () => {
     const q = matrix(1, 2, [1, 0]);
     const c = matrix(3, 2, [0, 1, 2, 0, 1, 0]);
