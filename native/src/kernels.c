@@ -80,6 +80,42 @@ static napi_value sgemm_batched(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static bool float_array(napi_env env, napi_value v, float** data, size_t* length) {
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, v, &type, length, (void**)data, &buffer, &offset) != napi_ok) return false;
+  return type == napi_float32_array;
+}
+
+/*
+ * sgemm(a, b, out, m, n, k, transB): out = a · op(b) on JS Float32Arrays (exact search scores a
+ * block of queries against a block of the corpus); a is m × k, op(b) is k × n, out is m × n.
+ */
+static napi_value sgemm_arrays(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *a, *b, *out;
+  size_t la, lb, lo;
+  int64_t v[3];
+  bool transB = false;
+  if (argc != 7 || !float_array(env, argv[0], &a, &la) || !float_array(env, argv[1], &b, &lb) || !float_array(env, argv[2], &out, &lo) ||
+      !get_int64(env, argv[3], &v[0]) || !get_int64(env, argv[4], &v[1]) || !get_int64(env, argv[5], &v[2]) ||
+      napi_get_value_bool(env, argv[6], &transB) != napi_ok) {
+    napi_throw_type_error(env, NULL, "sgemm: expected (Float32Array a, Float32Array b, Float32Array out, m, n, k, transB)");
+    return NULL;
+  }
+  const int64_t m = v[0], n = v[1], k = v[2];
+  if (m < 0 || n < 0 || k < 0 || (uint64_t)m * k > la || (uint64_t)k * n > lb || (uint64_t)m * n > lo) {
+    napi_throw_range_error(env, NULL, "sgemm: arrays are smaller than m, n, k say");
+    return NULL;
+  }
+  if (m * n == 0) return NULL;
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k, 1.0f, a, (int)k, b, transB ? (int)k : (int)n, 0.0f, out, (int)n);
+  return NULL;
+}
+
 /*
  * sumLeading(heap, xOffset, outOffset, rows, cols): out[j] = Σ_i x[i, j] over a row-major
  * rows × cols matrix, as one matrix-vector product with a vector of ones (bias and LayerNorm
@@ -251,6 +287,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"sgemmBatched", NULL, sgemm_batched, NULL, NULL, NULL, napi_default, NULL},
       {"sumLeading", NULL, sum_leading, NULL, NULL, NULL, napi_default, NULL},
       {"gatherRows", NULL, gather_rows, NULL, NULL, NULL, napi_default, NULL},
+      {"sgemm", NULL, sgemm_arrays, NULL, NULL, NULL, napi_default, NULL},
       {"adamw", NULL, adamw, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
       {"threads", NULL, threads, NULL, NULL, NULL, napi_default, NULL},
