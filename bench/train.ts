@@ -78,7 +78,11 @@ async function measure(c: TrainBenchConfig): Promise<Record<string, unknown>> {
     const hint = /memory access out of bounds|out of memory/i.test(msg) && tf.getBackend() === 'wasm' ? ' (wasm heap, capped at 4 GB, exhausted)' : '';
     return { parameters: params, error: msg + hint };
   } finally {
-    model.dispose();
+    try {
+      model.dispose();
+    } catch {
+      // After a wasm abort the module is gone and so are the variables: nothing left to free.
+    }
   }
 }
 

@@ -48,3 +48,15 @@ export function torchRatios(outcomes: ReadonlyArray<{ name: string; ok: boolean;
   }
   return out;
 }
+
+/** The ratios as a Markdown table (for the README), with the run's date and machine. */
+export function ratiosMarkdown(ratios: readonly BenchRatio[], date: string, machine: string): string {
+  const lines = [
+    `Measured ${date} on ${machine} (\`npm run bench\`; \`bench/results/latest.json\`).`,
+    '',
+    '| work | model | ours (engine) | ours | PyTorch | ratio |',
+    '|---|---|---|---|---|---|',
+    ...ratios.map((r) => `| ${r.what} | ${r.model ?? '–'} | ${r.engine} | ${r.ours.toFixed(r.ours < 100 ? 2 : 0)} | ${r.torch.toFixed(r.torch < 100 ? 2 : 0)} | ${r.ratio.toFixed(2)}${r.what.startsWith('train') ? ' (time)' : '×'} |`),
+  ];
+  return lines.join('\n');
+}

@@ -3,7 +3,7 @@
  * object per benchmark, and writes bench/results/latest.json atomically with date and machine, plus
  * the ratios to the PyTorch reference when it ran (bench/torch.ts).
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from '../cli';
@@ -12,9 +12,9 @@ import { BACKEND_REQUESTS, initBackend, type BackendRequest } from '../backend';
 import { writeJsonAtomic } from '../io';
 import { projectRoot } from '../data/paths';
 import * as os from 'node:os';
-import { torchRatios } from './bench-ratios';
+import { ratiosMarkdown, torchRatios } from './bench-ratios';
 
-const USAGE = 'mta4dpr bench [--only NAME[,NAME...]] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--out FILE]';
+const USAGE = 'mta4dpr bench [--only NAME[,NAME...]] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--out FILE] | mta4dpr bench --table [--results FILE]';
 
 /** One benchmark's outcome. */
 export interface BenchOutcome {
@@ -54,9 +54,19 @@ export const command: Command = {
       only: { type: 'string', multiple: true },
       backend: { type: 'string' },
       out: { type: 'string' },
+      table: { type: 'boolean' },
+      results: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     }, USAGE);
     const root = projectRoot();
+    if (flags.table) {
+      // Prints the ratio table of a finished run (default: the latest), for the README.
+      const file = (flags.results as string | undefined) ?? join(root, 'bench', 'results', 'latest.json');
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { date: string; machine: { cpus: number; cpuModel?: string; backend: string }; benchmarks: BenchOutcome[] };
+      const m = saved.machine;
+      console.log(ratiosMarkdown(torchRatios(saved.benchmarks), saved.date.slice(0, 10), `${m.cpus} cores (${m.cpuModel ?? 'unknown CPU'}), tfjs backend ${m.backend}`));
+      return 0;
+    }
     const dir = join(root, 'dist', 'bench');
     const available = listBenchmarks(dir);
     if (flags.help) {
