@@ -11,6 +11,7 @@
 #include <omp.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
@@ -26,28 +27,41 @@ static bool get_int64(napi_env env, napi_value v, int64_t* out) {
 }
 
 /*
+ * Reads the arguments every heap kernel starts with: argv[0] an ArrayBuffer (the wasm heap), then
+ * `count` non-negative integers (byte offsets and sizes). Throws a TypeError naming `name` and
+ * returns false when the call does not fit.
+ */
+static bool heap_args(napi_env env, napi_callback_info info, const char* name, size_t argc_expected, napi_value* argv,
+                      void** heap, size_t* heapBytes, int64_t* ints, int count) {
+  size_t argc = argc_expected;
+  char msg[160];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != argc_expected ||
+      napi_get_arraybuffer_info(env, argv[0], heap, heapBytes) != napi_ok) {
+    snprintf(msg, sizeof msg, "%s: expected %zu arguments, the first an ArrayBuffer", name, argc_expected);
+    napi_throw_type_error(env, NULL, msg);
+    return false;
+  }
+  for (int i = 0; i < count; i++) {
+    if (!get_int64(env, argv[i + 1], &ints[i]) || ints[i] < 0) {
+      snprintf(msg, sizeof msg, "%s: offsets and sizes must be non-negative integers", name);
+      napi_throw_type_error(env, NULL, msg);
+      return false;
+    }
+  }
+  return true;
+}
+
+/*
  * sgemmBatched(heap: ArrayBuffer, aOffset, bOffset, outOffset, batchA, batchB, m, n, k, transA, transB)
  * out[i] = op(a[i]) · op(b[i]) for i < max(batchA, batchB); a batch of 1 broadcasts.
  * Row-major: op(a) is m × k, op(b) is k × n, out is m × n. Offsets are in bytes.
  */
 static napi_value sgemm_batched(napi_env env, napi_callback_info info) {
-  size_t argc = 11;
   napi_value argv[11];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 11) {
-    napi_throw_type_error(env, NULL, "sgemmBatched: expected 11 arguments");
-    return NULL;
-  }
   void* heap = NULL;
   size_t heapBytes = 0;
-  CHECK(napi_get_arraybuffer_info(env, argv[0], &heap, &heapBytes));
   int64_t v[8];
-  for (int i = 0; i < 8; i++) {
-    if (!get_int64(env, argv[i + 1], &v[i]) || v[i] < 0) {
-      napi_throw_type_error(env, NULL, "sgemmBatched: offsets and sizes must be non-negative integers");
-      return NULL;
-    }
-  }
+  if (!heap_args(env, info, "sgemmBatched", 11, argv, &heap, &heapBytes, v, 8)) return NULL;
   bool transA = false, transB = false;
   CHECK(napi_get_value_bool(env, argv[9], &transA));
   CHECK(napi_get_value_bool(env, argv[10], &transB));
@@ -125,22 +139,11 @@ static float* ones = NULL;
 static int64_t onesLength = 0;
 
 static napi_value sum_leading(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
   napi_value argv[5];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   void* heap = NULL;
   size_t heapBytes = 0;
   int64_t v[4];
-  if (argc != 5 || napi_get_arraybuffer_info(env, argv[0], &heap, &heapBytes) != napi_ok) {
-    napi_throw_type_error(env, NULL, "sumLeading: expected (ArrayBuffer, xOffset, outOffset, rows, cols)");
-    return NULL;
-  }
-  for (int i = 0; i < 4; i++) {
-    if (!get_int64(env, argv[i + 1], &v[i]) || v[i] < 0) {
-      napi_throw_type_error(env, NULL, "sumLeading: offsets and sizes must be non-negative integers");
-      return NULL;
-    }
-  }
+  if (!heap_args(env, info, "sumLeading", 5, argv, &heap, &heapBytes, v, 4)) return NULL;
   const int64_t xOff = v[0], outOff = v[1], rows = v[2], cols = v[3];
   if ((uint64_t)xOff + 4ull * rows * cols > heapBytes || (uint64_t)outOff + 4ull * cols > heapBytes || (xOff | outOff) % 4 != 0) {
     napi_throw_range_error(env, NULL, "sumLeading: an operand lies outside the heap or is misaligned");
@@ -168,22 +171,11 @@ static napi_value sum_leading(napi_env env, napi_callback_info info) {
  * [0, rows) (then nothing is written and the caller raises tfjs's own error).
  */
 static napi_value gather_rows(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
   napi_value argv[7];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   void* heap = NULL;
   size_t heapBytes = 0;
   int64_t v[6];
-  if (argc != 7 || napi_get_arraybuffer_info(env, argv[0], &heap, &heapBytes) != napi_ok) {
-    napi_throw_type_error(env, NULL, "gatherRows: expected (ArrayBuffer, tableOffset, rows, cols, indicesOffset, count, outOffset)");
-    return NULL;
-  }
-  for (int i = 0; i < 6; i++) {
-    if (!get_int64(env, argv[i + 1], &v[i]) || v[i] < 0) {
-      napi_throw_type_error(env, NULL, "gatherRows: offsets and sizes must be non-negative integers");
-      return NULL;
-    }
-  }
+  if (!heap_args(env, info, "gatherRows", 7, argv, &heap, &heapBytes, v, 6)) return NULL;
   const int64_t tOff = v[0], rows = v[1], cols = v[2], iOff = v[3], count = v[4], outOff = v[5];
   if ((uint64_t)tOff + 4ull * rows * cols > heapBytes || (uint64_t)iOff + 4ull * count > heapBytes ||
       (uint64_t)outOff + 4ull * count * cols > heapBytes || (tOff | iOff | outOff) % 4 != 0) {
@@ -215,22 +207,11 @@ static napi_value gather_rows(napi_env env, napi_callback_info info) {
  *   m' = β1·m + (1−β1)·g;  v' = β2·v + (1−β2)·g²;  u = (m'/c1) / (√(v'/c2) + ε) + λ·θ;  θ' = θ − lr·u.
  */
 static napi_value adamw(napi_env env, napi_callback_info info) {
-  size_t argc = 16;
   napi_value argv[16];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   void* heap = NULL;
   size_t heapBytes = 0;
-  if (argc != 16 || napi_get_arraybuffer_info(env, argv[0], &heap, &heapBytes) != napi_ok) {
-    napi_throw_type_error(env, NULL, "adamw: expected (ArrayBuffer, 7 offsets, size, lr, beta1, beta2, c1, c2, epsilon, decay)");
-    return NULL;
-  }
   int64_t off[8];
-  for (int i = 0; i < 8; i++) {
-    if (!get_int64(env, argv[i + 1], &off[i]) || off[i] < 0) {
-      napi_throw_type_error(env, NULL, "adamw: offsets and size must be non-negative integers");
-      return NULL;
-    }
-  }
+  if (!heap_args(env, info, "adamw", 16, argv, &heap, &heapBytes, off, 8)) return NULL;
   double h[7];
   for (int i = 0; i < 7; i++) CHECK(napi_get_value_double(env, argv[i + 9], &h[i]));
   const int64_t size = off[7];
