@@ -96,7 +96,12 @@ export function exactTopK(queries: EmbeddingMatrix, corpus: EmbeddingMatrix, k: 
       for (let qi = 0; qi < queries.rows; qi++) {
         const heap = heaps[qi];
         const row = qi * n;
-        for (let j = 0; j < n; j++) if (heap.accepts(scores[row + j], start + j)) heap.push(scores[row + j], start + j);
+        // Rows arrive in ascending index order, so once the heap is full an equal score (larger
+        // index) never enters: comparing with the current minimum is the whole test.
+        for (let j = 0; j < n; j++) {
+          const sc = scores[row + j];
+          if (heap.size < kk || sc > heap.sc[0]) heap.push(sc, start + j);
+        }
       }
     }
     return heaps.map((h) => h.sorted());
