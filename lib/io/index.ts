@@ -2,3 +2,4 @@
 export * from './lines';
 export * from './atomic';
 export * from './hash';
+export * from './endian';

@@ -4,8 +4,8 @@
  * Used for HF model folders and for our own training checkpoints, so the API here is kept stable.
  */
 import { readFileSync } from 'node:fs';
-import { endianness } from 'node:os';
 import { writeFileAtomic } from '../io/atomic';
+import { LITTLE_ENDIAN_HOST } from '../io/endian';
 
 /** Element types we read and write; F16/BF16 are widened to float32 on read. */
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64' | 'U8' | 'F64';
@@ -22,9 +22,6 @@ export interface SafetensorsFile {
   readonly tensors: Record<string, SafeTensor>;
   readonly metadata: Record<string, string>;
 }
-
-// (new Uint8Array(view) copies; Buffer.slice would not.) On little-endian hosts (all Node targets in practice) F32 copies are a single memcpy.
-const LITTLE_ENDIAN = endianness() === 'LE';
 
 const BYTES: Record<SafetensorsDtype, number> = { F32: 4, F16: 2, BF16: 2, I32: 4, I64: 8, U8: 1, F64: 8 };
 
@@ -50,7 +47,8 @@ function decode(file: string, name: string, dtype: SafetensorsDtype, shape: numb
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (dtype) {
     case 'F32': {
-      if (LITTLE_ENDIAN) return { dtype, shape, data: new Float32Array(new Uint8Array(bytes).buffer) };
+      // On little-endian hosts one memcpy (new Uint8Array(view) copies; Buffer.slice would not).
+      if (LITTLE_ENDIAN_HOST) return { dtype, shape, data: new Float32Array(new Uint8Array(bytes).buffer) };
       const out = new Float32Array(n);
       for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
       return { dtype, shape, data: out };
@@ -172,7 +170,7 @@ function encodeTensor(name: string, t: SafeTensorInput): { dtype: string; bytes:
   const dtype = t.dtype ?? (t.data instanceof Int32Array ? 'I32' : t.data instanceof Uint8Array ? 'U8' : 'F32');
   const n = productOf(t.shape);
   if (t.data.length !== n) throw new Error(`writeSafetensors: tensor '${name}' has ${t.data.length} values for shape [${t.shape.join(',')}]`);
-  if (dtype === 'F32' && LITTLE_ENDIAN) {
+  if (dtype === 'F32' && LITTLE_ENDIAN_HOST) {
     const f = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data);
     return { dtype, bytes: new Uint8Array(f.buffer, f.byteOffset, f.byteLength) };
   }

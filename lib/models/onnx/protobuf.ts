@@ -5,7 +5,8 @@
  * there are not declared packed, so they are written unpacked, the canonical form.
  */
 
-const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+import { littleEndianBytes } from '../../io/endian';
+
 const utf8 = new TextEncoder();
 
 /** Protobuf wire types. */
@@ -112,7 +113,7 @@ export class ProtoWriter {
 
   /** A repeated float field, packed. */
   packedFloat(field: number, values: ArrayLike<number>): this {
-    return this.bytes(field, float32LE(Float32Array.from(values as ArrayLike<number>)));
+    return this.bytes(field, littleEndianBytes(Float32Array.from(values as ArrayLike<number>)));
   }
 
   private splice(inner: ProtoWriter): this {
@@ -135,24 +136,6 @@ export class ProtoWriter {
     if (at !== this.length) throw new Error(`protobuf writer: wrote ${at} bytes, counted ${this.length}`);
     return out;
   }
-}
-
-/** Little-endian bytes of a float32 array (a copy). */
-export function float32LE(a: Float32Array): Uint8Array {
-  if (LITTLE_ENDIAN_HOST) return new Uint8Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
-  const b = new Uint8Array(a.length * 4);
-  const dv = new DataView(b.buffer);
-  a.forEach((x, i) => dv.setFloat32(i * 4, x, true));
-  return b;
-}
-
-/** Little-endian bytes of an int64 array (a copy). */
-export function int64LE(a: BigInt64Array): Uint8Array {
-  if (LITTLE_ENDIAN_HOST) return new Uint8Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
-  const b = new Uint8Array(a.length * 8);
-  const dv = new DataView(b.buffer);
-  a.forEach((x, i) => dv.setBigInt64(i * 8, x, true));
-  return b;
 }
 
 // ---- ONNX messages (onnx.proto field numbers) ----
@@ -217,7 +200,7 @@ function tensorProto(t: OnnxTensor): ProtoWriter {
   const w = new ProtoWriter().repeatedInt(1, t.dims);
   const isFloat = t.data instanceof Float32Array;
   w.int(2, isFloat ? ONNX_FLOAT : ONNX_INT64).string(8, t.name);
-  return w.bytes(9, isFloat ? float32LE(t.data as Float32Array) : int64LE(t.data as BigInt64Array));
+  return w.bytes(9, littleEndianBytes(t.data));
 }
 
 function attributeProto(name: string, a: OnnxAttribute): ProtoWriter {
