@@ -77,14 +77,15 @@ export class WordPieceTokenizer {
     return this.hf.encode(text);
   }
 
-  /** Ids of many texts padded to one length; truncation keeps the final [SEP]. */
-  tokenizeBatch(texts: readonly string[], maxLength: number, opts: TokenizeBatchOptions = {}): TokenizedBatch {
-    if (!Number.isInteger(maxLength) || maxLength < 2) throw new Error(`tokenizeBatch: maxLength must be an integer ≥ 2, got ${maxLength}`);
-    const rows = texts.map((t) => {
-      const ids = this.hf.encode(t);
-      return ids.length <= maxLength ? ids : [...ids.slice(0, maxLength - 1), ids[ids.length - 1]];
-    });
-    const length = opts.padding === 'max' ? maxLength : Math.max(2, ...rows.map((r) => r.length));
+  /** Ids of one text cut to `maxLength`; truncation keeps the final [SEP]. */
+  encodeTruncated(text: string, maxLength: number): number[] {
+    if (!Number.isInteger(maxLength) || maxLength < 2) throw new Error(`tokenizer: maxLength must be an integer ≥ 2, got ${maxLength}`);
+    const ids = this.hf.encode(text);
+    return ids.length <= maxLength ? ids : [...ids.slice(0, maxLength - 1), ids[ids.length - 1]];
+  }
+
+  /** Rows of ids padded to one length (`length`, default the longest row, at least 2), with their mask. */
+  padRows(rows: readonly (readonly number[])[], length = Math.max(2, ...rows.map((r) => r.length))): TokenizedBatch {
     const ids = new Int32Array(rows.length * length).fill(this.padId);
     const mask = new Int32Array(rows.length * length);
     rows.forEach((r, i) => {
@@ -92,6 +93,12 @@ export class WordPieceTokenizer {
       mask.fill(1, i * length, i * length + r.length);
     });
     return { batch: rows.length, length, ids, mask };
+  }
+
+  /** Ids of many texts padded to one length; truncation keeps the final [SEP]. */
+  tokenizeBatch(texts: readonly string[], maxLength: number, opts: TokenizeBatchOptions = {}): TokenizedBatch {
+    const rows = texts.map((t) => this.encodeTruncated(t, maxLength));
+    return this.padRows(rows, opts.padding === 'max' ? maxLength : undefined);
   }
 }
 

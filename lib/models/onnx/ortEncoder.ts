@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { LITTLE_ENDIAN_HOST } from '../../io/endian';
 import type { WordPieceTokenizer } from '../../text/tokenizer';
 import type { StudentDualEncoder } from '../dualEncoder';
 import type { EmbeddingMatrix, Encoder, TextKind } from '../types';
@@ -55,11 +56,7 @@ export interface OnnxEncoderOptions {
   /** ORT intra-op threads. Default os.availableParallelism(). */
   readonly intraOpNumThreads?: number;
   readonly name?: string;
-  /** The source model's weight fingerprint: embedding caches then key ORT output apart from tfjs output. */
-  readonly sourceFingerprint?: string;
 }
-
-const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** int32 → int64 ids; on little-endian hosts by writing the two 32-bit halves (no BigInt per element). */
 function toInt64(a: Int32Array): BigInt64Array {
@@ -111,27 +108,23 @@ export class OnnxEncoder implements Encoder {
     const out = new Float32Array(texts.length * this.dim);
     // Tokenise first and batch by word-piece count, so padding is almost nil (sorting by characters,
     // as the tfjs encoder does, pads ~25% more tokens); padding does not change the embeddings.
-    const rows = texts.map((t) => tokenizer.tokenizeBatch([t], maxLength).ids);
+    const rows = texts.map((t) => tokenizer.encodeTruncated(t, maxLength));
     const order = rows.map((_, i) => i).sort((a, b) => rows[a].length - rows[b].length || a - b);
     const bs = this.opts.batchSize ?? 64;
     for (let s = 0; s < order.length; s += bs) {
       const idx = order.slice(s, s + bs);
-      const length = rows[idx[idx.length - 1]].length;
-      const ids = new Int32Array(idx.length * length).fill(tokenizer.padId);
-      const mask = new Int32Array(idx.length * length);
-      idx.forEach((row, j) => {
-        ids.set(rows[row], j * length);
-        mask.fill(1, j * length, j * length + rows[row].length);
-      });
-      const data = await this.embedTokens(ids, mask, idx.length, length, kind);
+      const b = tokenizer.padRows(idx.map((i) => rows[i]));
+      const data = await this.embedTokens(b.ids, b.mask, b.batch, b.length, kind);
       idx.forEach((row, j) => out.set(data.subarray(j * this.dim, (j + 1) * this.dim), row * this.dim));
     }
     return { rows: texts.length, dim: this.dim, data: out };
   }
 
-  /** Cache key of this encoder's output (see encodeCorpus): the source model's fingerprint, else a hash of the model bytes. */
+  /**
+   * Cache key of this encoder's output (see encodeCorpus): a hash of the model bytes, which hold
+   * every weight of the snapshot, marked so ORT embeddings never mix with tfjs ones in a cache.
+   */
   async fingerprint(): Promise<string> {
-    if (this.opts.sourceFingerprint) return `${this.opts.sourceFingerprint}:onnxruntime`;
     const h = createHash('sha256').update(this.opts.passage);
     if (this.opts.query) h.update(this.opts.query);
     return `${h.digest('hex')}:onnxruntime`;
@@ -184,7 +177,6 @@ export async function createOnnxEncoder(model: StudentDualEncoder, opts: CreateO
     batchSize: c.encodeBatchSize,
     intraOpNumThreads: opts.intraOpNumThreads,
     name: `${model.name} (onnxruntime)`,
-    sourceFingerprint: await model.fingerprint(),
   });
 }
 
