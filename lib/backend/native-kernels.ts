@@ -2,8 +2,9 @@
  * Optional native kernels for the wasm backend (native/, built by `npm install` when a C compiler
  * and libopenblas-openmp-dev are present): BatchMatMul through OpenBLAS on every core, Sum over
  * leading axes (bias and LayerNorm gradients) as a BLAS matrix-vector product, row gathers
- * (embedding lookups), and a fused AdamW update (a kernel of its own name, FUSED_ADAMW_KERNEL). They read and write the tensors where they live, in the wasm heap; when the
- * addon is absent or a call falls outside what it handles, the (patched) wasm kernel runs as before.
+ * (embedding lookups), and a fused AdamW update (a kernel of its own name, FUSED_ADAMW_KERNEL).
+ * They read and write the tensors where they live, in the wasm heap; when the addon is absent or a
+ * call falls outside what it handles, the (patched) wasm kernel runs as before.
  * MTA4DPR_NATIVE=0 turns it off; MTA4DPR_THREADS sets its thread count (default: all cores).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -11,6 +12,7 @@ import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../data/paths';
+import type { KernelArgs, TensorInfo, WasmBackend } from './wasm-kernels';
 
 /** The addon's interface (native/src/kernels.c). */
 interface NativeAddon {
@@ -24,14 +26,6 @@ interface NativeAddon {
   threads(): number;
 }
 
-type TensorInfo = { dataId: object; shape: number[]; dtype: string };
-type WasmBackend = {
-  wasm: { HEAPU8: Uint8Array };
-  dataIdMap: { get(id: object): { memoryOffset: number } };
-  makeOutput(shape: number[], dtype: string): TensorInfo;
-  disposeData(dataId: object): void;
-};
-type KernelArgs = { inputs: Record<string, TensorInfo>; backend: WasmBackend; attrs: Record<string, unknown> };
 
 /** Where native kernels stand in this process (shown by `mta4dpr doctor` and the benchmarks). */
 export interface NativeKernelStatus {
@@ -47,6 +41,7 @@ const NATIVE = Symbol.for('mta4dpr.nativeKernel');
 const KERNELS = ['BatchMatMul', 'Sum', 'GatherV2'] as const;
 type NativeKernelName = typeof KERNELS[number];
 const fallbacks = new Map<NativeKernelName, tf.KernelConfig>();
+const sizeOf = tf.util.sizeFromShape;
 let addon: NativeAddon | undefined;
 let status: NativeKernelStatus = { active: false, reason: 'not requested' };
 
@@ -55,16 +50,20 @@ export function nativeAddonPath(): string {
   return join(projectRoot(), 'native', 'build', 'Release', 'mta4dpr_native.node');
 }
 
-function loadAddon(): NativeAddon | string {
+/** The addon, loaded once with its threads set, or why it cannot be used. */
+function ensureAddon(): NativeAddon | string {
+  if (addon) return addon;
   if (process.env.MTA4DPR_NATIVE === '0') return 'turned off (MTA4DPR_NATIVE=0)';
   const path = nativeAddonPath();
   if (!existsSync(path)) return `not built (${path} missing; needs a C compiler and libopenblas-openmp-dev, then npm run build:native)`;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(path) as NativeAddon;
+    addon = require(path) as NativeAddon;
   } catch (e) {
     return `failed to load ${path}: ${(e as Error).message}`;
   }
+  addon.setThreads(nativeThreads());
+  return addon;
 }
 
 /** Threads from MTA4DPR_THREADS, else every core. */
@@ -80,8 +79,8 @@ function nativeBatchMatMul(args: KernelArgs): TensorInfo {
   const { a, b } = args.inputs;
   const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
   const base = fallbackOf('BatchMatMul');
-  const batchA = a.shape.slice(0, -2).reduce((x, y) => x * y, 1);
-  const batchB = b.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+  const batchA = sizeOf(a.shape.slice(0, -2));
+  const batchB = sizeOf(b.shape.slice(0, -2));
   const batch = Math.max(batchA, batchB);
   // Only what the addon does exactly: float32, equal batches or a broadcast single matrix of equal rank.
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || (batchA !== batchB && batchA !== 1 && batchB !== 1)
@@ -109,9 +108,9 @@ function nativeSum(args: KernelArgs): TensorInfo {
   const lead = axes.length;
   // Only a reduction over the first `lead` axes, leaving some: all-axis and trailing sums are fast in wasm.
   if (x.dtype !== 'float32' || lead === 0 || lead >= x.shape.length || axes.some((a, i) => a !== i)) return fallbackOf('Sum')(args);
-  const rows = x.shape.slice(0, lead).reduce((p, q) => p * q, 1);
+  const rows = sizeOf(x.shape.slice(0, lead));
   const rest = x.shape.slice(lead);
-  const cols = rest.reduce((p, q) => p * q, 1);
+  const cols = sizeOf(rest);
   if (rows * cols === 0) return fallbackOf('Sum')(args);
   const out = args.backend.makeOutput(keepDims ? [...Array(lead).fill(1), ...rest] : rest, 'float32');
   const map = args.backend.dataIdMap;
@@ -125,8 +124,8 @@ function nativeGather(args: KernelArgs): TensorInfo {
   if (x.dtype !== 'float32' || indices.dtype !== 'int32' || (batchDims ?? 0) !== 0 || x.shape.length < 1
     || tf.util.parseAxisParam(axis, x.shape)[0] !== 0) return fallbackOf('GatherV2')(args);
   const rows = x.shape[0];
-  const cols = x.shape.slice(1).reduce((p, q) => p * q, 1);
-  const count = indices.shape.reduce((p, q) => p * q, 1);
+  const cols = sizeOf(x.shape.slice(1));
+  const count = sizeOf(indices.shape);
   if (rows * cols * count === 0) return fallbackOf('GatherV2')(args);
   const out = args.backend.makeOutput([...indices.shape, ...x.shape.slice(1)], 'float32');
   const map = args.backend.dataIdMap;
@@ -147,9 +146,9 @@ export interface FusedAdamWAttrs {
 function nativeAdamW(args: KernelArgs): TensorInfo[] {
   const { param, grad, m, v } = args.inputs;
   const a = args.attrs as unknown as FusedAdamWAttrs;
-  const size = param.shape.reduce((p, q) => p * q, 1);
+  const size = sizeOf(param.shape);
   for (const t of [param, grad, m, v]) {
-    if (t.dtype !== 'float32' || t.shape.reduce((p, q) => p * q, 1) !== size) throw new Error(`${FUSED_ADAMW_KERNEL}: inputs must be float32 of one size`);
+    if (t.dtype !== 'float32' || sizeOf(t.shape) !== size) throw new Error(`${FUSED_ADAMW_KERNEL}: inputs must be float32 of one size`);
   }
   const outs = [param, m, v].map((t) => args.backend.makeOutput([...t.shape], 'float32'));
   if (size === 0) return outs;
@@ -177,10 +176,8 @@ function heapOf(backend: WasmBackend): ArrayBuffer {
 export function registerNativeKernels(): NativeKernelStatus {
   if (!tf.getKernel('BatchMatMul', 'wasm')) return (status = { active: false, reason: 'the wasm backend is not loaded' });
   if (status.active) return status;
-  const loaded = addon ?? loadAddon();
+  const loaded = ensureAddon();
   if (typeof loaded === 'string') return (status = { active: false, reason: loaded });
-  addon = loaded;
-  addon.setThreads(nativeThreads());
   if (!tf.getKernel(FUSED_ADAMW_KERNEL, 'wasm')) tf.registerKernel({ kernelName: FUSED_ADAMW_KERNEL, backendName: 'wasm', kernelFunc: nativeAdamW as unknown as tf.KernelFunc });
   for (const name of KERNELS) {
     const current = tf.getKernel(name, 'wasm') as (tf.KernelConfig & { [NATIVE]?: true }) | undefined;
@@ -189,7 +186,7 @@ export function registerNativeKernels(): NativeKernelStatus {
     tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({ ...current, kernelFunc: IMPLEMENTATIONS[name] as unknown as tf.KernelFunc, [NATIVE]: true } as tf.KernelConfig);
   }
-  return (status = { active: true, threads: addon.threads(), addon: nativeAddonPath() });
+  return (status = { active: true, threads: loaded.threads(), addon: nativeAddonPath() });
 }
 
 /** Puts the kernels registered before {@link registerNativeKernels} back (for comparisons). */
@@ -210,13 +207,8 @@ export function unregisterNativeKernels(): void {
  * not turned off; undefined otherwise (callers keep their JS loop). Used by exact search.
  */
 export function nativeSgemm(): ((a: Float32Array, b: Float32Array, out: Float32Array, m: number, n: number, k: number, transB: boolean) => void) | undefined {
-  if (!addon) {
-    const loaded = loadAddon();
-    if (typeof loaded === 'string') return undefined;
-    addon = loaded;
-    addon.setThreads(nativeThreads());
-  }
-  return addon.sgemm.bind(addon);
+  const loaded = ensureAddon();
+  return typeof loaded === 'string' ? undefined : loaded.sgemm.bind(loaded);
 }
 
 /** The current native-kernel status. */

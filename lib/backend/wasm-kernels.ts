@@ -6,15 +6,21 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-type TensorInfo = { dataId: object; shape: number[]; dtype: string };
-type WasmBackend = { disposeData(id: object): void };
-type KernelArgs = { inputs: Record<string, TensorInfo>; backend: WasmBackend; attrs: Record<string, unknown> };
+/** The slice of tfjs-backend-wasm's internals that kernels here and in native-kernels.ts use. */
+export type TensorInfo = { dataId: object; shape: number[]; dtype: string };
+export type WasmBackend = {
+  wasm: { HEAPU8: Uint8Array };
+  dataIdMap: { get(id: object): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: string): TensorInfo;
+  disposeData(dataId: object): void;
+};
+export type KernelArgs = { inputs: Record<string, TensorInfo>; backend: WasmBackend; attrs: Record<string, unknown> };
 
 let original: tf.KernelConfig | undefined;
 const PATCHED = Symbol.for('mta4dpr.wasmBatchMatMulPatched');
 
 function batchSize(shape: number[]): number {
-  return shape.slice(0, -2).reduce((a, b) => a * b, 1);
+  return tf.util.sizeFromShape(shape.slice(0, -2));
 }
 
 /** Transposes the last two axes of `x` with the wasm Transpose kernel. */
