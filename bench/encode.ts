@@ -8,17 +8,14 @@
  * usage: npx tsx bench/encode.ts [--models default,distilbert] [--runs 5]
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gunzipSync } from 'node:zlib';
 import { initBackend } from '../lib/backend';
 import { nativeKernelStatus } from '../lib/backend/native-kernels';
-import { dataRoot } from '../lib/data/paths';
-import { createDualEncoder, DEFAULT_STUDENT, DISTILBERT_BASE, type Encoder, type StudentConfig } from '../lib/models';
+import { loadDataset } from '../lib/data/registry';
+import { createDualEncoder, DEFAULT_STUDENT, defaultModelPaths, DISTILBERT_BASE, type Encoder, type StudentConfig } from '../lib/models';
 import { createOnnxEncoder } from '../lib/models/onnx';
-import { tokenizerFromVocab } from '../lib/text';
+import { tokenizerFromVocab, type WordPieceTokenizer } from '../lib/text';
 import { childMain, median, runChild } from './_child';
 
 const PRESETS: Record<string, StudentConfig> = { default: DEFAULT_STUDENT, distilbert: DISTILBERT_BASE };
@@ -32,13 +29,11 @@ interface EncodeBenchConfig {
   readonly runs: number;
 }
 
-function longPassages(count: number): string[] {
-  const tok = tokenizerFromVocab(join(dataRoot(), 'models', 'bert-base-uncased', 'vocab.txt'));
-  const all = gunzipSync(readFileSync(join(dataRoot(), 'demo', 'dl19', 'passages.jsonl.gz'))).toString('utf8').split('\n').filter(Boolean);
+/** The first `count` DL19 pool passages that reach 128 word pieces. */
+async function longPassages(tokenizer: WordPieceTokenizer, count: number): Promise<string[]> {
   const out: string[] = [];
-  for (const line of all) {
-    const text = (JSON.parse(line) as { text: string }).text;
-    if (tok.encode(text).length >= 128) out.push(text);
+  for (const p of (await loadDataset('dl19')).collection.passages.values()) {
+    if (tokenizer.encode(p.text).length >= 128) out.push(p.text);
     if (out.length === count) return out;
   }
   throw new Error(`only ${out.length} DL19 passages reach 128 word pieces; ${count} needed`);
@@ -48,9 +43,9 @@ async function measure(c: EncodeBenchConfig): Promise<object> {
   const backend = await initBackend({ backend: 'wasm' });
   const native = nativeKernelStatus();
   if (c.engine === 'tfjs-wasm+native' && !native.active) return { skipped: `native kernels unavailable: ${native.reason}` };
-  const tokenizer = tokenizerFromVocab(join(dataRoot(), 'models', 'bert-base-uncased', 'vocab.txt'));
+  const tokenizer = tokenizerFromVocab(defaultModelPaths().vocab);
   const model = createDualEncoder({ ...PRESETS[c.model], passageMaxLength: 128, encodeBatchSize: c.batch }, tokenizer, { seed: 0 });
-  const texts = longPassages(c.passages);
+  const texts = await longPassages(tokenizer, c.passages);
   const batches: Array<ReturnType<typeof tokenizer.tokenizeBatch>> = [];
   for (let s = 0; s < texts.length; s += c.batch) batches.push(tokenizer.tokenizeBatch(texts.slice(s, s + c.batch), 128, { padding: 'max' }));
   const onnx = c.engine === 'onnxruntime' ? await createOnnxEncoder(model) : undefined;
