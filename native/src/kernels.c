@@ -1,8 +1,8 @@
 /*
  * Native float32 kernels for the tfjs wasm backend (matrix products, first-axis sums, row gathers,
- * a fused AdamW update)
- * on tensors that live in the wasm heap, read and written in place (no copies). The wasm backend runs its kernels on one thread
- * and its batched product is a plain loop; OpenBLAS with OpenMP uses every core. Batched products
+ * a fused AdamW update) on tensors that live in the wasm heap, read and written in place (no
+ * copies). The wasm backend runs its kernels on one thread and its batched product is a plain
+ * loop; OpenBLAS with OpenMP uses every core. Batched products
  * (attention) are split over OpenMP threads, each calling a single-threaded sgemm, because OpenBLAS
  * runs single-threaded inside a parallel region; one large product lets OpenBLAS thread it.
  */
@@ -26,23 +26,34 @@ static bool get_int64(napi_env env, napi_value v, int64_t* out) {
   return napi_get_value_int64(env, v, out) == napi_ok;
 }
 
+/* A heap kernel's call: the raw arguments, the wasm heap, and its leading non-negative integers. */
+typedef struct {
+  const char* name;
+  napi_value argv[16];
+  uint8_t* heap;
+  size_t heapBytes;
+  int64_t ints[8];
+} HeapCall;
+
 /*
  * Reads the arguments every heap kernel starts with: argv[0] an ArrayBuffer (the wasm heap), then
- * `count` non-negative integers (byte offsets and sizes). Throws a TypeError naming `name` and
+ * `count` non-negative integers (byte offsets and sizes). Throws a TypeError naming the kernel and
  * returns false when the call does not fit.
  */
-static bool heap_args(napi_env env, napi_callback_info info, const char* name, size_t argc_expected, napi_value* argv,
-                      void** heap, size_t* heapBytes, int64_t* ints, int count) {
+static bool heap_args(napi_env env, napi_callback_info info, const char* name, size_t argc_expected, int count, HeapCall* c) {
   size_t argc = argc_expected;
   char msg[160];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != argc_expected ||
-      napi_get_arraybuffer_info(env, argv[0], heap, heapBytes) != napi_ok) {
+  void* heap = NULL;
+  c->name = name;
+  if (napi_get_cb_info(env, info, &argc, c->argv, NULL, NULL) != napi_ok || argc != argc_expected ||
+      napi_get_arraybuffer_info(env, c->argv[0], &heap, &c->heapBytes) != napi_ok) {
     snprintf(msg, sizeof msg, "%s: expected %zu arguments, the first an ArrayBuffer", name, argc_expected);
     napi_throw_type_error(env, NULL, msg);
     return false;
   }
+  c->heap = (uint8_t*)heap;
   for (int i = 0; i < count; i++) {
-    if (!get_int64(env, argv[i + 1], &ints[i]) || ints[i] < 0) {
+    if (!get_int64(env, c->argv[i + 1], &c->ints[i]) || c->ints[i] < 0) {
       snprintf(msg, sizeof msg, "%s: offsets and sizes must be non-negative integers", name);
       napi_throw_type_error(env, NULL, msg);
       return false;
@@ -51,35 +62,39 @@ static bool heap_args(napi_env env, napi_callback_info info, const char* name, s
   return true;
 }
 
+/* `bytes` bytes at `offset` in the heap, or NULL after a RangeError when they lie outside it or are misaligned. */
+static void* heap_span(napi_env env, const HeapCall* c, int64_t offset, uint64_t bytes) {
+  if ((uint64_t)offset + bytes > c->heapBytes || offset % 4 != 0) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s: an operand lies outside the heap or is misaligned", c->name);
+    napi_throw_range_error(env, NULL, msg);
+    return NULL;
+  }
+  return c->heap + offset;
+}
+
 /*
  * sgemmBatched(heap: ArrayBuffer, aOffset, bOffset, outOffset, batchA, batchB, m, n, k, transA, transB)
  * out[i] = op(a[i]) · op(b[i]) for i < max(batchA, batchB); a batch of 1 broadcasts.
  * Row-major: op(a) is m × k, op(b) is k × n, out is m × n. Offsets are in bytes.
  */
 static napi_value sgemm_batched(napi_env env, napi_callback_info info) {
-  napi_value argv[11];
-  void* heap = NULL;
-  size_t heapBytes = 0;
-  int64_t v[8];
-  if (!heap_args(env, info, "sgemmBatched", 11, argv, &heap, &heapBytes, v, 8)) return NULL;
+  HeapCall c;
+  if (!heap_args(env, info, "sgemmBatched", 11, 8, &c)) return NULL;
   bool transA = false, transB = false;
-  CHECK(napi_get_value_bool(env, argv[9], &transA));
-  CHECK(napi_get_value_bool(env, argv[10], &transB));
+  CHECK(napi_get_value_bool(env, c.argv[9], &transA));
+  CHECK(napi_get_value_bool(env, c.argv[10], &transB));
+  const int64_t* v = c.ints;
   const int64_t aOff = v[0], bOff = v[1], outOff = v[2], batchA = v[3], batchB = v[4], m = v[5], n = v[6], k = v[7];
   const int64_t batch = batchA > batchB ? batchA : batchB;
   if ((batchA != batch && batchA != 1) || (batchB != batch && batchB != 1)) {
     napi_throw_range_error(env, NULL, "sgemmBatched: batch sizes must match or be 1");
     return NULL;
   }
-  const uint64_t aEnd = (uint64_t)aOff + 4ull * batchA * m * k, bEnd = (uint64_t)bOff + 4ull * batchB * k * n,
-                 outEnd = (uint64_t)outOff + 4ull * batch * m * n;
-  if (aEnd > heapBytes || bEnd > heapBytes || outEnd > heapBytes || (aOff | bOff | outOff) % 4 != 0) {
-    napi_throw_range_error(env, NULL, "sgemmBatched: an operand lies outside the heap or is misaligned");
-    return NULL;
-  }
-  const float* a = (const float*)((uint8_t*)heap + aOff);
-  const float* b = (const float*)((uint8_t*)heap + bOff);
-  float* out = (float*)((uint8_t*)heap + outOff);
+  const float *a, *b;
+  float* out;
+  if (!(a = heap_span(env, &c, aOff, 4ull * batchA * m * k)) || !(b = heap_span(env, &c, bOff, 4ull * batchB * k * n)) ||
+      !(out = heap_span(env, &c, outOff, 4ull * batch * m * n))) return NULL;
   const int lda = transA ? (int)m : (int)k, ldb = transB ? (int)k : (int)n;
   const enum CBLAS_TRANSPOSE ta = transA ? CblasTrans : CblasNoTrans, tb = transB ? CblasTrans : CblasNoTrans;
   if (batch == 1) {
@@ -139,16 +154,12 @@ static float* ones = NULL;
 static int64_t onesLength = 0;
 
 static napi_value sum_leading(napi_env env, napi_callback_info info) {
-  napi_value argv[5];
-  void* heap = NULL;
-  size_t heapBytes = 0;
-  int64_t v[4];
-  if (!heap_args(env, info, "sumLeading", 5, argv, &heap, &heapBytes, v, 4)) return NULL;
-  const int64_t xOff = v[0], outOff = v[1], rows = v[2], cols = v[3];
-  if ((uint64_t)xOff + 4ull * rows * cols > heapBytes || (uint64_t)outOff + 4ull * cols > heapBytes || (xOff | outOff) % 4 != 0) {
-    napi_throw_range_error(env, NULL, "sumLeading: an operand lies outside the heap or is misaligned");
-    return NULL;
-  }
+  HeapCall c;
+  if (!heap_args(env, info, "sumLeading", 5, 4, &c)) return NULL;
+  const int64_t rows = c.ints[2], cols = c.ints[3];
+  const float* x;
+  float* out;
+  if (!(x = heap_span(env, &c, c.ints[0], 4ull * rows * cols)) || !(out = heap_span(env, &c, c.ints[1], 4ull * cols))) return NULL;
   if (rows > onesLength) {
     float* grown = (float*)realloc(ones, sizeof(float) * rows);
     if (!grown) {
@@ -159,8 +170,6 @@ static napi_value sum_leading(napi_env env, napi_callback_info info) {
     for (int64_t i = onesLength; i < rows; i++) ones[i] = 1.0f;
     onesLength = rows;
   }
-  const float* x = (const float*)((uint8_t*)heap + xOff);
-  float* out = (float*)((uint8_t*)heap + outOff);
   cblas_sgemv(CblasRowMajor, CblasTrans, (int)rows, (int)cols, 1.0f, x, (int)cols, ones, 1, 0.0f, out, 1);
   return NULL;
 }
@@ -171,20 +180,14 @@ static napi_value sum_leading(napi_env env, napi_callback_info info) {
  * [0, rows) (then nothing is written and the caller raises tfjs's own error).
  */
 static napi_value gather_rows(napi_env env, napi_callback_info info) {
-  napi_value argv[7];
-  void* heap = NULL;
-  size_t heapBytes = 0;
-  int64_t v[6];
-  if (!heap_args(env, info, "gatherRows", 7, argv, &heap, &heapBytes, v, 6)) return NULL;
-  const int64_t tOff = v[0], rows = v[1], cols = v[2], iOff = v[3], count = v[4], outOff = v[5];
-  if ((uint64_t)tOff + 4ull * rows * cols > heapBytes || (uint64_t)iOff + 4ull * count > heapBytes ||
-      (uint64_t)outOff + 4ull * count * cols > heapBytes || (tOff | iOff | outOff) % 4 != 0) {
-    napi_throw_range_error(env, NULL, "gatherRows: an operand lies outside the heap or is misaligned");
-    return NULL;
-  }
-  const float* table = (const float*)((uint8_t*)heap + tOff);
-  const int32_t* idx = (const int32_t*)((uint8_t*)heap + iOff);
-  float* out = (float*)((uint8_t*)heap + outOff);
+  HeapCall c;
+  if (!heap_args(env, info, "gatherRows", 7, 6, &c)) return NULL;
+  const int64_t rows = c.ints[1], cols = c.ints[2], count = c.ints[4];
+  const float* table;
+  const int32_t* idx;
+  float* out;
+  if (!(table = heap_span(env, &c, c.ints[0], 4ull * rows * cols)) || !(idx = heap_span(env, &c, c.ints[3], 4ull * count)) ||
+      !(out = heap_span(env, &c, c.ints[5], 4ull * count * cols))) return NULL;
   int64_t bad = -1;
   for (int64_t i = 0; i < count; i++) {
     if (idx[i] < 0 || idx[i] >= rows) {
@@ -207,22 +210,15 @@ static napi_value gather_rows(napi_env env, napi_callback_info info) {
  *   m' = β1·m + (1−β1)·g;  v' = β2·v + (1−β2)·g²;  u = (m'/c1) / (√(v'/c2) + ε) + λ·θ;  θ' = θ − lr·u.
  */
 static napi_value adamw(napi_env env, napi_callback_info info) {
-  napi_value argv[16];
-  void* heap = NULL;
-  size_t heapBytes = 0;
-  int64_t off[8];
-  if (!heap_args(env, info, "adamw", 16, argv, &heap, &heapBytes, off, 8)) return NULL;
+  HeapCall c;
+  if (!heap_args(env, info, "adamw", 16, 8, &c)) return NULL;
   double h[7];
-  for (int i = 0; i < 7; i++) CHECK(napi_get_value_double(env, argv[i + 9], &h[i]));
-  const int64_t size = off[7];
-  for (int i = 0; i < 7; i++) {
-    if ((uint64_t)off[i] + 4ull * size > heapBytes || off[i] % 4 != 0) {
-      napi_throw_range_error(env, NULL, "adamw: an operand lies outside the heap or is misaligned");
-      return NULL;
-    }
-  }
+  for (int i = 0; i < 7; i++) CHECK(napi_get_value_double(env, c.argv[i + 9], &h[i]));
+  const int64_t size = c.ints[7];
   float* base[7];
-  for (int i = 0; i < 7; i++) base[i] = (float*)((uint8_t*)heap + off[i]);
+  for (int i = 0; i < 7; i++) {
+    if (!(base[i] = heap_span(env, &c, c.ints[i], 4ull * size))) return NULL;
+  }
   const float* p = base[0]; const float* g = base[1]; const float* m = base[2]; const float* v = base[3];
   float* po = base[4]; float* mo = base[5]; float* vo = base[6];
   const float lr = (float)h[0], b1 = (float)h[1], b2 = (float)h[2], c1 = (float)h[3], c2 = (float)h[4], eps = (float)h[5], wd = (float)h[6];
