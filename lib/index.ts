@@ -13,5 +13,6 @@ export * from './assistants';
 export * from './curriculum';
 export * from './train';
 export * from './report';
+export * from './progress';
 export * from './random';
 export * from './pipeline';

@@ -91,6 +91,13 @@ function cellSource(cell) {
   return Array.isArray(cell.source) ? cell.source.join('') : String(cell.source || '');
 }
 
+/** The reader check from the built library (npm test builds first); a clear message when it is not built. */
+function readerCheck(doc) {
+  const built = path.join(root, 'dist', 'lib', 'report', 'notebookCheck.js');
+  if (!fs.existsSync(built)) fail(`${built} is missing: run npm run build first`);
+  return require(built).checkExecutedNotebook(doc);
+}
+
 function jupyter(args, env) {
   return spawnSync('jupyter', args, { cwd: root, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
 }
@@ -143,7 +150,13 @@ function main() {
     }
     const html = jupyter(['nbconvert', '--to', 'html', '--output-dir', o.out, executed], env);
     if (html.status !== 0) fail(`HTML export of ${executed} failed:\n${html.stderr}`);
-    console.log(`ok (${((Date.now() - t0) / 1000).toFixed(1)} s) → ${path.relative(root, executed)}, ${path.relative(root, executed.replace(/\.ipynb$/, '.html'))}`);
+    // What a reader sees: no log wall, no blank figure, no untitled figure (lib/report/notebookCheck.ts).
+    const check = readerCheck(doc);
+    if (check.problems.length > 0) {
+      console.log('FAILED');
+      fail(`${input}: the executed notebook does not pass the reader check:\n${check.problems.map((p) => `  - ${p}`).join('\n')}\n(executed copy: ${executed})`);
+    }
+    console.log(`ok (${((Date.now() - t0) / 1000).toFixed(1)} s; ${check.stderrLines} stderr lines, ${check.figures} figures) → ${path.relative(root, executed)}, ${path.relative(root, executed.replace(/\.ipynb$/, '.html'))}`);
   }
 }
 

@@ -54,12 +54,22 @@ function guard(what: string, fn: () => void): void {
   }
 }
 
-/** Shows a figure in the notebook as a PNG (portable) and as plotly JSON (interactive in JupyterLab/VS Code). */
-export async function showFigure(fig: Figure, options: PngOptions = {}): Promise<void> {
+/** Default size of every notebook figure, so they read at one scale. */
+const NOTEBOOK_FIGURE: PngOptions = { width: 860, height: 460 };
+
+/**
+ * Shows a figure in the notebook as a PNG (portable) and as plotly JSON (interactive in JupyterLab/VS
+ * Code), then its caption (`fig.caption` or `options.caption`) in italics under it.
+ */
+export async function showFigure(fig: Figure, options: PngOptions & { caption?: string } = {}): Promise<void> {
   const display = tslabDisplay('showFigure');
-  const png = await figureToPng(fig, options);
+  const { caption: extra, ...size } = options;
+  const { caption, ...plotly } = fig;
+  const png = await figureToPng(plotly, { ...NOTEBOOK_FIGURE, ...size });
   display.png(png);
-  display.raw('application/vnd.plotly.v1+json', JSON.parse(JSON.stringify(fig)) as unknown);
+  display.raw('application/vnd.plotly.v1+json', JSON.parse(JSON.stringify(plotly)) as unknown);
+  const text = extra ?? caption;
+  if (text) display.markdown(`*${text}*`);
 }
 
 /** Shows rows or a danfojs DataFrame as an HTML table (markdownTable gives the same table for reports). */

@@ -7,3 +7,5 @@ export { markdownToHtml } from './markdown';
 export { writeHtmlReport, renderHtmlReport, type HtmlReport, type ReportSection } from './html-report';
 export { showFigure, showTable, showMarkdown } from './display';
 export * from './data-inventory';
+export { decodePng, inkFraction, type PngImage } from './pngPixels';
+export { checkExecutedNotebook, type NotebookCheck, type NotebookCheckOptions } from './notebookCheck';

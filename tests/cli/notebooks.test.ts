@@ -50,4 +50,15 @@ describe('scripts/run-notebooks.js', function () {
     assert.equal(doc.cells[0].outputs[0].text?.join('').trim(), dir);
     assert.ok(existsSync(join(dir, 'out', 'b-ok.html')));
   });
+
+  it('fails a notebook whose outputs hold a wall of stderr lines, naming the count (the reader check)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mta4dpr-nb-'));
+    writeFileSync(join(dir, 'a-quiet.ipynb'), notebook(['for (let i = 0; i < 5; i++) console.error(`note ${i}`);']));
+    writeFileSync(join(dir, 'b-noisy.ipynb'), notebook(['for (let i = 0; i < 40; i++) console.error(`log line ${i}`);']));
+    const r = spawnSync(process.execPath, ['scripts/run-notebooks.js', '--dir', dir, '--out', join(dir, 'out')], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /a-quiet\.ipynb … ok \([0-9.]+ s; 5 stderr lines, 0 figures\)/);
+    assert.match(r.stderr, /b-noisy\.ipynb: the executed notebook does not pass the reader check/);
+    assert.match(r.stderr, /40 lines of stderr \(at most 30\)/);
+  });
 });

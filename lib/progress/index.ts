@@ -1,0 +1,2 @@
+/** Progress of long jobs: the run log file and one live display (notebook, terminal bar or lines). */
+export * from './runLog';
