@@ -9,7 +9,7 @@ import type { CandidateLists, Collection, DocId, Loaded, Passage, Qrels, Query, 
 import { jsonRecords } from './jsonRecords';
 import { parseJsonLine, zodReason } from './jsonl';
 import { parsePythonStringList } from './pythonList';
-import { LoadReporter, acceptText, fileStem, textProblem, type ReadOptions } from './validate';
+import { IdTracker, LoadReporter, acceptText, fileStem, textProblem, type ReadOptions } from './validate';
 
 const ctxSchema = z.object({
   title: z.string().nullish(),
@@ -179,9 +179,10 @@ function unquote(field: string): string {
  * Streams DPR's Wikipedia corpus `psgs_w100.tsv(.gz)` (header `id\ttext\ttitle`, quoted text) as
  * passages with titles, for the 21M-passage file. Malformed lines go to `opts.reporter` when given, else throw.
  */
-export async function* streamDprWikipedia(path: string, opts: { reporter?: LoadReporter } = {}): AsyncGenerator<Passage> {
+export async function* streamDprWikipedia(path: string, opts: { reporter?: LoadReporter; onLine?: (line: number) => void } = {}): AsyncGenerator<Passage> {
   const reporter = opts.reporter ?? new LoadReporter(path, true);
   for await (const { line, text } of readLines(path)) {
+    opts.onLine?.(line);
     if (line === 1 && text === 'id\ttext\ttitle') continue;
     const cols = text.split('\t');
     if (cols.length !== 3) {
@@ -198,4 +199,22 @@ export async function* streamDprWikipedia(path: string, opts: { reporter?: LoadR
     if (!acceptText(reporter, line, body)) continue;
     yield title.trim() ? { id, title, text: body } : { id, text: body };
   }
+}
+
+/** Reads a psgs_w100-style TSV into a collection (duplicate ids skipped and reported). */
+export async function readDprPassages(path: string, opts: ReadOptions = {}): Promise<Loaded<Collection>> {
+  const reporter = new LoadReporter(path, opts.strict);
+  const ids = new IdTracker();
+  const passages = new Map<string, Passage>();
+  let line = 0;
+  for await (const p of streamDprWikipedia(path, { reporter, onLine: (n) => { line = n; } })) {
+    const dup = ids.check(p.id, line);
+    if (dup) {
+      reporter.skip(line, dup);
+      continue;
+    }
+    passages.set(p.id, p);
+  }
+  const report = reporter.finish(passages.size);
+  return { value: { name: opts.name ?? fileStem(path), passages }, report };
 }

@@ -69,7 +69,11 @@ export interface SkippedLine {
 export interface LoadReport {
   readonly file: string;
   readonly records: number;
+  /** Records not accepted (not in the loaded value). */
   readonly skipped: readonly SkippedLine[];
+  /** Records kept but suspicious (an unclosed `<DOC>`, a SMART record cut short), with where and why. */
+  readonly suspicious: readonly SkippedLine[];
+  /** File-level warnings (counts, notes) that belong to no single line. */
   readonly warnings: readonly string[];
 }
 

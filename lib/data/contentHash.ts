@@ -1,0 +1,43 @@
+/**
+ * A dataset's content hash: SHA-256 over the bytes of every file it read (run files included), each
+ * under its role, plus the parsing options that change what those bytes mean. Step keys that include
+ * it recompute exactly when a data file changes, and not when only a path or a name does.
+ */
+import { stat } from 'node:fs/promises';
+import { readError } from '../io/lines';
+import { sha256, sha256File } from '../io/hash';
+
+const fileHashes = new Map<string, Promise<string>>();
+
+/** SHA-256 of one file, cached per process while its size and mtime stay the same. */
+async function fileHash(path: string): Promise<string> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch (e) {
+    throw readError(path, e, undefined);
+  }
+  if (st.isDirectory()) throw readError(path, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }), undefined);
+  const key = `${path}\u0000${st.size}\u0000${st.mtimeMs}`;
+  let p = fileHashes.get(key);
+  if (!p) {
+    p = sha256File(path).catch((e: unknown) => {
+      fileHashes.delete(key);
+      throw readError(path, e, undefined);
+    });
+    fileHashes.set(key, p);
+  }
+  return p;
+}
+
+/** Hash of `files` (role → path; roles sorted, so listing order does not matter) and `options`. */
+export async function hashDatasetInputs(files: Readonly<Record<string, string>>, options: object): Promise<string> {
+  const roles = Object.keys(files).sort();
+  const hashes = await Promise.all(roles.map((r) => fileHash(files[r])));
+  return sha256({ options, files: roles.map((r, i) => [r, hashes[i]]) });
+}
+
+/** Hash of a dataset derived from another (a split): the parent's hash and what derived it. */
+export function derivedHash(parent: string, derivation: object): string {
+  return sha256(parent, derivation);
+}
