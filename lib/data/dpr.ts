@@ -62,7 +62,9 @@ export async function* streamDprRecords(path: string, reporter: LoadReporter): A
   let index = -1;
   let ctxWithoutId = 0;
   let ctxBadText = 0;
+  let recordLine = 0;
   const toPassages = (ctxs: Ctx[]): Passage[] => {
+    const [noId, badText] = [ctxWithoutId, ctxBadText];
     const out: Passage[] = [];
     for (const c of ctxs) {
       const id = ctxId(c);
@@ -70,10 +72,13 @@ export async function* streamDprRecords(path: string, reporter: LoadReporter): A
       else if (textProblem(c.text) !== undefined) ctxBadText += 1;
       else out.push(c.title?.trim() ? { id, title: c.title, text: c.text } : { id, text: c.text });
     }
+    if (ctxWithoutId > noId) reporter.warn(`${ctxWithoutId - noId} context(s) without passage_id/psg_id/id ignored`, recordLine);
+    if (ctxBadText > badText) reporter.warn(`${ctxBadText - badText} context(s) with empty or corrupted text ignored`, recordLine);
     return out;
   };
   for await (const rec of jsonRecords(path)) {
     index += 1;
+    recordLine = rec.line;
     const parsed = parseJsonLine(rec.text);
     if ('error' in parsed) {
       reporter.skip(rec.line, parsed.error);
@@ -94,8 +99,8 @@ export async function* streamDprRecords(path: string, reporter: LoadReporter): A
       negatives: toPassages(r.data.negative_ctxs),
     };
   }
-  if (ctxWithoutId > 0) reporter.warn(`${ctxWithoutId} context(s) without passage_id/psg_id/id were ignored`);
-  if (ctxBadText > 0) reporter.warn(`${ctxBadText} context(s) with empty or corrupted text were ignored`);
+  if (ctxWithoutId > 0) reporter.note(`${ctxWithoutId} context(s) without passage_id/psg_id/id were ignored in all (each record listed)`);
+  if (ctxBadText > 0) reporter.note(`${ctxBadText} context(s) with empty or corrupted text were ignored in all (each record listed)`);
 }
 
 /** Reads a DPR retriever file (JSON array or JSONL, gzip-aware) into queries, passages, qrels and candidates. */

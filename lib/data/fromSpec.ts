@@ -172,7 +172,7 @@ async function readParts(name: string, spec: DatasetSpec, baseDir: string, stric
 
 /** The psgs TSV's passages, with the retriever file's contexts added where the TSV lacks them. */
 function mergeCollections(name: string, fromRetriever: Collection | undefined, psgs: Loaded<Collection> | undefined): Loaded<Collection> {
-  if (!psgs) return { value: fromRetriever!, report: { file: '(retriever contexts)', records: fromRetriever!.passages.size, skipped: [], suspicious: [], warnings: [] } };
+  if (!psgs) return { value: fromRetriever!, report: { file: '(retriever contexts)', records: fromRetriever!.passages.size, skipped: [], suspicious: [], warnings: [], notes: [] } };
   if (!fromRetriever) return psgs;
   const passages = new Map<string, Passage>(psgs.value.passages);
   for (const [id, p] of fromRetriever.passages) if (!passages.has(id)) passages.set(id, p);
@@ -202,8 +202,7 @@ export async function loadDatasetFromSpec(name: string, spec: DatasetSpec, baseD
     runFiles[system] = full;
   }
   const reports = [...new Set([parts.collection.report, parts.queries.report, ...(parts.qrels ? [parts.qrels.report] : []), ...(parts.extraReports ?? [])])];
-  const warnings = [...(parts.notes ?? [])];
-  if (parts.qrels) warnings.push(...checkReferences(parts.qrels.value, parts.queries.value, parts.collection.value).warnings);
+  const warnings = parts.qrels ? [...checkReferences(parts.qrels.value, parts.queries.value, parts.collection.value).warnings] : [];
   const contentHash = await hashDatasetInputs(
     { ...parts.files, ...Object.fromEntries(Object.entries(runFiles).map(([s, p]) => [`run:${s}`, p])) },
     parsingOptions(spec),
@@ -218,6 +217,7 @@ export async function loadDatasetFromSpec(name: string, spec: DatasetSpec, baseD
     licence: spec.licence ?? 'not declared in the config (see the terms of the data itself)',
     reports,
     warnings,
+    notes: parts.notes ?? [],
     contentHash,
   };
 }

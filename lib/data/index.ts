@@ -20,4 +20,5 @@ export * from './contentHash';
 export * from './fromSpec';
 export * from './split';
 export * from './resolver';
+export * from './problems';
 export * from './fullScale';

@@ -32,6 +32,8 @@ export interface Dataset {
   readonly reports: readonly LoadReport[];
   /** Qrels ids unknown to the queries or the collection (counts), from `checkReferences`. */
   readonly warnings: readonly string[];
+  /** Choices made while loading (auto-detected numbering, how a split was drawn): information, not problems. */
+  readonly notes: readonly string[];
   /**
    * SHA-256 over the bytes of every file the dataset read (run files included) and its parsing
    * options (a split adds its parameters): put it into step keys so a changed data file recomputes
@@ -222,6 +224,7 @@ export function loadDataset(name: string, opts: LoadDatasetOptions = {}): Promis
         licence: def.licence,
         reports,
         warnings,
+        notes: [],
         contentHash,
       };
     })();

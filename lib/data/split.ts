@@ -60,7 +60,7 @@ export function splitDataset(d: Dataset, split: DatasetSplit, part: SplitPart): 
     queries: { name, queries },
     qrels,
     ...(candidates ? { candidates } : {}),
-    warnings: [...d.warnings, note],
+    notes: [...d.notes, note],
     contentHash: derivedHash(d.contentHash, { split, part }),
   };
 }

@@ -19,6 +19,7 @@ export class LoadReporter {
   private readonly skipped: SkippedLine[] = [];
   private readonly suspicious: SkippedLine[] = [];
   private readonly warnings: string[] = [];
+  private readonly notes: string[] = [];
   private readonly replacementLines: number[] = [];
   private replacementCount = 0;
 
@@ -39,7 +40,7 @@ export class LoadReporter {
 
   /** Records a file-level note that is information, not a defect (tied scores in a run): never throws. */
   note(message: string): void {
-    this.warnings.push(message);
+    this.notes.push(message);
   }
 
   /** Notes a line holding U+FFFD: real corpora contain a few, so it is a counted warning, not a skip. */
@@ -65,7 +66,7 @@ export class LoadReporter {
       this.warnings.push(`${this.replacementCount} line(s) contain U+FFFD (invalid UTF-8 in the source), e.g. line(s) ${this.replacementLines.join(', ')}`);
     }
     if (records === 0 && !opts.emptyOk) this.warn('no records read');
-    return { file: this.file, records, skipped: [...this.skipped], suspicious: [...this.suspicious], warnings: [...this.warnings] };
+    return { file: this.file, records, skipped: [...this.skipped], suspicious: [...this.suspicious], warnings: [...this.warnings], notes: [...this.notes] };
   }
 }
 
