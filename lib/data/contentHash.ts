@@ -7,9 +7,7 @@ import { stat } from 'node:fs/promises';
 import { readError } from '../io/lines';
 import { sha256, sha256File } from '../io/hash';
 
-const fileHashes = new Map<string, Promise<string>>();
-
-/** SHA-256 of one file, cached per process while its size and mtime stay the same. */
+/** SHA-256 of one file. Not cached by mtime: a one-byte edit within one clock tick keeps size and mtime. */
 async function fileHash(path: string): Promise<string> {
   let st;
   try {
@@ -18,16 +16,11 @@ async function fileHash(path: string): Promise<string> {
     throw readError(path, e, undefined);
   }
   if (st.isDirectory()) throw readError(path, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }), undefined);
-  const key = `${path}\u0000${st.size}\u0000${st.mtimeMs}`;
-  let p = fileHashes.get(key);
-  if (!p) {
-    p = sha256File(path).catch((e: unknown) => {
-      fileHashes.delete(key);
-      throw readError(path, e, undefined);
-    });
-    fileHashes.set(key, p);
+  try {
+    return await sha256File(path);
+  } catch (e) {
+    throw readError(path, e, undefined);
   }
-  return p;
 }
 
 /** Hash of `files` (role → path; roles sorted, so listing order does not matter) and `options`. */
