@@ -42,13 +42,16 @@ export class DataConfigError extends UsageError {
   }
 }
 
-/** `a.b.c: message` for each zod issue; a bad record key shows the key's own message. */
-function issueLines(error: z.ZodError, prefix: readonly PropertyKey[] = []): string[] {
-  return error.issues.map((i) => {
-    const path = [...prefix, ...i.path].map(String).join('.') || '(root)';
-    const inner = i.code === 'invalid_key' ? i.issues[0]?.message : undefined;
-    return `${path}: ${inner ?? i.message}`;
-  });
+/** A zod issue's message, with "required" for a missing field and a bad record key's own message. */
+function issueMessage(i: z.core.$ZodIssue): string {
+  if (i.code === 'invalid_key') return i.issues[0]?.message ?? i.message;
+  if (i.code === 'invalid_type' && /received undefined$/.test(i.message)) return 'required';
+  return i.message;
+}
+
+/** `a.b.c: message` for each zod issue. */
+function issueLines(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${issueMessage(i)}`);
 }
 
 /** The only keys `data check` reads from a config until the experiment schema carries them. */
@@ -127,7 +130,11 @@ function flagTarget(flags: FlagValues): Target {
   if (!parsed.success) {
     // Name the flag, not the spec key: `qrelsColumns` is `--qrels-columns` here.
     const flag = (k: string): string => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    throw new UsageError(parsed.error.issues.map((i) => `${i.path.length ? flag(String(i.path[0])) : '(flags)'}: ${i.message}`).join('; '), USAGE);
+    const say = (i: z.core.$ZodIssue): string => {
+      const m = issueMessage(i);
+      return `${i.path.length ? flag(String(i.path[0])) : '(flags)'}: ${m}${m === 'required' ? ` for --format ${String(spec.format)}` : ''}`;
+    };
+    throw new UsageError(parsed.error.issues.map(say).join('; '), USAGE);
   }
   const resolver = datasetResolver({ files: parsed.data }, process.cwd());
   return { name: 'files', source: 'files', load: () => resolver.load('files') };
