@@ -4,7 +4,7 @@
  * it recompute exactly when a data file changes, and not when only a path or a name does.
  */
 import { stat } from 'node:fs/promises';
-import { readError } from '../io/lines';
+import { dataReadError } from './fileInput';
 import { sha256, sha256File } from '../io/hash';
 
 /** SHA-256 of one file. Not cached by mtime: a one-byte edit within one clock tick keeps size and mtime. */
@@ -13,13 +13,13 @@ async function fileHash(path: string): Promise<string> {
   try {
     st = await stat(path);
   } catch (e) {
-    throw readError(path, e, undefined);
+    throw dataReadError(path, e);
   }
-  if (st.isDirectory()) throw readError(path, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }), undefined);
+  if (st.isDirectory()) throw dataReadError(path, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }));
   try {
     return await sha256File(path);
   } catch (e) {
-    throw readError(path, e, undefined);
+    throw dataReadError(path, e);
   }
 }
 

@@ -2,8 +2,7 @@
  * A minimal reader for (gzipped) tar archives: regular files only, ustar prefixes and GNU long
  * names supported. Enough for small bundled collections such as CACM's 3,204 HTML files.
  */
-import { gunzipSync } from 'node:zlib';
-import { readError, readInputFile } from '../io/lines';
+import { readDataFile } from './fileInput';
 
 /** One regular file in an archive. */
 export interface TarEntry {
@@ -43,15 +42,5 @@ export function parseTar(archive: Buffer, label = 'archive'): TarEntry[] {
 
 /** Reads a `.tar` or `.tar.gz` / `.tgz` file into its regular files. */
 export async function readTarFile(path: string): Promise<TarEntry[]> {
-  // readInputFile gunzips `.gz`; `.tgz` is gunzipped here. Both name the file on a corrupt archive.
-  const raw = await readInputFile(path);
-  let archive = raw;
-  if (path.endsWith('.tgz')) {
-    try {
-      archive = gunzipSync(raw);
-    } catch (e) {
-      throw readError(path, e, undefined);
-    }
-  }
-  return parseTar(archive, path);
+  return parseTar(await readDataFile(path), path);
 }

@@ -3,9 +3,7 @@
  * with transparent gzip by extension, and every line keeps its 1-based number for error messages.
  */
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createGunzip, gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
+import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 
@@ -21,54 +19,44 @@ export function openInput(path: string): Readable {
   return path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
 }
 
-/** Yields the lines of `path` (gzip-aware) without holding the file in memory; read errors name the file. */
+/** Yields the lines of `path` (gzip-aware) without holding the file in memory; a read error names the file. */
 export async function* readLines(path: string): AsyncGenerator<NumberedLine> {
   const input = openInput(path);
-  // readline does not forward errors of a piped gunzip stream, so they are caught here and rethrown in order.
-  let failure: Error | undefined;
   const rl = createInterface({ input, crlfDelay: Infinity });
-  input.on('error', (e: Error) => {
+  // readline does not forward the errors of a piped gunzip stream: catch them and end the loop.
+  let failure: unknown;
+  input.on('error', (e) => {
     failure = e;
     rl.close();
   });
   let n = 0;
   try {
     for await (const text of rl) {
-      if (failure) break;
+      if (failure !== undefined) break;
       n += 1;
       yield { line: n, text: text.endsWith('\r') ? text.slice(0, -1) : text };
     }
   } catch (e) {
-    throw readError(path, e, n);
+    failure = e;
   } finally {
     input.destroy();
   }
-  if (failure) throw readError(path, failure, n);
+  if (failure !== undefined) throw namedError(path, failure);
 }
 
-/** Reads a whole file (gunzipped when it ends in `.gz`); a missing, directory or corrupt file names itself. */
-export async function readInputFile(path: string): Promise<Buffer> {
-  try {
-    const raw = await readFile(path);
-    return path.endsWith('.gz') ? await promisify(gunzip)(raw) : raw;
-  } catch (e) {
-    throw readError(path, e, undefined);
-  }
-}
+const REASONS: Record<string, string> = {
+  EISDIR: 'is a folder, expected a file',
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  Z_BUF_ERROR: 'truncated gzip data (unexpected end of file)',
+  Z_DATA_ERROR: 'corrupt gzip data',
+};
 
-/** Turns a file-system or zlib error into an InputError naming the file (and the last line read). */
-export function readError(path: string, e: unknown, linesRead: number | undefined): Error {
+function namedError(file: string, e: unknown): Error {
   if (e instanceof InputError) return e;
-  const err = e as NodeJS.ErrnoException;
-  const why = err.code === 'EISDIR' ? 'is a directory, not a file'
-    : err.code === 'ENOENT' ? 'no such file'
-    : err.code === 'EACCES' ? 'permission denied'
-    : err.code?.startsWith('Z_') || /incorrect header check|unexpected end of file|invalid (block|distance|stored)/i.test(err.message)
-      ? `corrupt or truncated gzip data (${err.message})${linesRead ? ` after line ${linesRead}` : ''}`
-      : err.message;
-  const out = new InputError(path, undefined, `cannot read: ${why}`);
-  (out as NodeJS.ErrnoException).code = err.code;
-  return out;
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const known = code !== undefined && Object.hasOwn(REASONS, code) ? REASONS[code] : undefined;
+  return new InputError(file, undefined, known ? `${known} (${code})` : String((e as Error)?.message ?? e));
 }
 
 /** An input error that names the file and line, so users can fix their data. */
