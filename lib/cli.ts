@@ -20,6 +20,7 @@ const commands: Record<string, string> = {
   train: 'train',
   reproduce: 'reproduce',
   bench: 'bench',
+  data: 'data',
 };
 
 /** Loads a subcommand module; the path is computed so a command not built yet is simply absent. */
@@ -56,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
     await printHelp();
     return name === undefined ? 2 : 0;
   }
-  const file = commands[name];
+  const file = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!file) {
     console.error(`mta4dpr: unknown command '${name}'. Run 'mta4dpr --help' for the list.`);
     return 2;

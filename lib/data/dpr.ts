@@ -9,7 +9,7 @@ import type { CandidateLists, Collection, DocId, Loaded, Passage, Qrels, Query, 
 import { jsonRecords } from './jsonRecords';
 import { parseJsonLine, zodReason } from './jsonl';
 import { parsePythonStringList } from './pythonList';
-import { LoadReporter, acceptText, fileStem, textProblem, type ReadOptions } from './validate';
+import { IdTracker, LoadReporter, acceptText, fileStem, textProblem, type ReadOptions } from './validate';
 
 const ctxSchema = z.object({
   title: z.string().nullish(),
@@ -62,7 +62,9 @@ export async function* streamDprRecords(path: string, reporter: LoadReporter): A
   let index = -1;
   let ctxWithoutId = 0;
   let ctxBadText = 0;
+  let recordLine = 0;
   const toPassages = (ctxs: Ctx[]): Passage[] => {
+    const [noId, badText] = [ctxWithoutId, ctxBadText];
     const out: Passage[] = [];
     for (const c of ctxs) {
       const id = ctxId(c);
@@ -70,10 +72,13 @@ export async function* streamDprRecords(path: string, reporter: LoadReporter): A
       else if (textProblem(c.text) !== undefined) ctxBadText += 1;
       else out.push(c.title?.trim() ? { id, title: c.title, text: c.text } : { id, text: c.text });
     }
+    if (ctxWithoutId > noId) reporter.warn(`${ctxWithoutId - noId} context(s) without passage_id/psg_id/id ignored`, recordLine);
+    if (ctxBadText > badText) reporter.warn(`${ctxBadText - badText} context(s) with empty or corrupted text ignored`, recordLine);
     return out;
   };
   for await (const rec of jsonRecords(path)) {
     index += 1;
+    recordLine = rec.line;
     const parsed = parseJsonLine(rec.text);
     if ('error' in parsed) {
       reporter.skip(rec.line, parsed.error);
@@ -94,8 +99,8 @@ export async function* streamDprRecords(path: string, reporter: LoadReporter): A
       negatives: toPassages(r.data.negative_ctxs),
     };
   }
-  if (ctxWithoutId > 0) reporter.warn(`${ctxWithoutId} context(s) without passage_id/psg_id/id were ignored`);
-  if (ctxBadText > 0) reporter.warn(`${ctxBadText} context(s) with empty or corrupted text were ignored`);
+  if (ctxWithoutId > 0) reporter.note(`${ctxWithoutId} context(s) without passage_id/psg_id/id were ignored in all (each record listed)`);
+  if (ctxBadText > 0) reporter.note(`${ctxBadText} context(s) with empty or corrupted text were ignored in all (each record listed)`);
 }
 
 /** Reads a DPR retriever file (JSON array or JSONL, gzip-aware) into queries, passages, qrels and candidates. */
@@ -179,9 +184,10 @@ function unquote(field: string): string {
  * Streams DPR's Wikipedia corpus `psgs_w100.tsv(.gz)` (header `id\ttext\ttitle`, quoted text) as
  * passages with titles, for the 21M-passage file. Malformed lines go to `opts.reporter` when given, else throw.
  */
-export async function* streamDprWikipedia(path: string, opts: { reporter?: LoadReporter } = {}): AsyncGenerator<Passage> {
+export async function* streamDprWikipedia(path: string, opts: { reporter?: LoadReporter; onLine?: (line: number) => void } = {}): AsyncGenerator<Passage> {
   const reporter = opts.reporter ?? new LoadReporter(path, true);
   for await (const { line, text } of readLines(path)) {
+    opts.onLine?.(line);
     if (line === 1 && text === 'id\ttext\ttitle') continue;
     const cols = text.split('\t');
     if (cols.length !== 3) {
@@ -198,4 +204,22 @@ export async function* streamDprWikipedia(path: string, opts: { reporter?: LoadR
     if (!acceptText(reporter, line, body)) continue;
     yield title.trim() ? { id, title, text: body } : { id, text: body };
   }
+}
+
+/** Reads a psgs_w100-style TSV into a collection (duplicate ids skipped and reported). */
+export async function readDprPassages(path: string, opts: ReadOptions = {}): Promise<Loaded<Collection>> {
+  const reporter = new LoadReporter(path, opts.strict);
+  const ids = new IdTracker();
+  const passages = new Map<string, Passage>();
+  let line = 0;
+  for await (const p of streamDprWikipedia(path, { reporter, onLine: (n) => { line = n; } })) {
+    const dup = ids.check(p.id, line);
+    if (dup) {
+      reporter.skip(line, dup);
+      continue;
+    }
+    passages.set(p.id, p);
+  }
+  const report = reporter.finish(passages.size);
+  return { value: { name: opts.name ?? fileStem(path), passages }, report };
 }

@@ -1,4 +1,4 @@
-/** Data layer: types, readers/writers for TSV, JSONL/BEIR, DPR, SMART, CACM and TREC files, validation, candidates, the dataset registry. */
+/** Data layer: types, readers/writers for TSV, JSONL/BEIR, DPR, SMART, CACM and TREC files, validation, candidates, the dataset registry, datasets declared by files and their splits. */
 export * from './types';
 export * from './trec';
 export * from './validate';
@@ -12,6 +12,13 @@ export * from './dpr';
 export * from './smart';
 export * from './tar';
 export * from './cacm';
+export * from './sgml';
 export * from './candidates';
 export * from './registry';
+export * from './qrels';
+export * from './contentHash';
+export * from './fromSpec';
+export * from './split';
+export * from './resolver';
+export * from './problems';
 export * from './fullScale';

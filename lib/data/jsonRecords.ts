@@ -5,6 +5,7 @@
  */
 import { openInput, readLines } from '../io/lines';
 import { InputError } from '../io/lines';
+import { dataReadError } from './fileInput';
 
 /** One record's raw JSON text and the 1-based line where it starts. */
 export interface RawRecord {
@@ -94,9 +95,19 @@ async function* arrayElements(path: string): AsyncGenerator<RawRecord> {
 
 /** Yields the records of a JSON array file or a JSONL file (blank JSONL lines are skipped). */
 export async function* jsonRecords(path: string): AsyncGenerator<RawRecord> {
-  const first = await firstNonSpaceChar(path);
+  let first: string | undefined;
+  try {
+    first = await firstNonSpaceChar(path);
+  } catch (e) {
+    throw dataReadError(path, e);
+  }
   if (first === '[') {
-    yield* arrayElements(path);
+    try {
+      yield* arrayElements(path);
+    } catch (e) {
+      // A truncated .gz or a folder named as the file: the error names it.
+      throw dataReadError(path, e);
+    }
     return;
   }
   for await (const { line, text } of readLines(path)) {

@@ -1,12 +1,12 @@
 /**
  * JSON-lines collections: BEIR `corpus.jsonl` and our `passages.jsonl(.gz)` (`_id`, optional
- * `title`, `text`; the DL21/22 bundles use `docid`), validated record by record with zod.
+ * `title`, `text`; the DL21/22 bundles use `docid`), and JSONL queries, validated record by record with zod.
  */
 import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { readLines } from '../io/lines';
 import { writeFileAtomic } from '../io/atomic';
-import type { Collection, Loaded, Passage } from './types';
+import type { Collection, Loaded, Passage, Query, QuerySet } from './types';
 import { IdTracker, LoadReporter, acceptText, fileStem, type ReadOptions } from './validate';
 
 const idField = z.union([z.string(), z.number()]).transform((v) => String(v).trim());
@@ -83,6 +83,42 @@ export async function readJsonlCollection(path: string, opts: ReadOptions = {}):
   }
   const report = reporter.finish(passages.size);
   return { value: { name: opts.name ?? fileStem(path), passages }, report };
+}
+
+const queryRecord = z.object({
+  _id: idField.optional(),
+  qid: idField.optional(),
+  id: idField.optional(),
+  text: z.string().optional(),
+  query: z.string().optional(),
+});
+
+/** Reads JSONL queries (`_id` | `qid` | `id`, and `text` | `query`), gzip-aware. */
+export async function readJsonlQueries(path: string, opts: ReadOptions = {}): Promise<Loaded<QuerySet>> {
+  const reporter = new LoadReporter(path, opts.strict);
+  const ids = new IdTracker();
+  const queries = new Map<string, Query>();
+  for await (const { line, record } of validJsonLines(path, queryRecord, reporter)) {
+    const id = record._id ?? record.qid ?? record.id;
+    if (id === undefined || id === '') {
+      reporter.skip(line, 'missing id (_id, qid or id)');
+      continue;
+    }
+    const text = record.text ?? record.query;
+    if (text === undefined) {
+      reporter.skip(line, 'missing query text (text or query)');
+      continue;
+    }
+    if (!acceptText(reporter, line, text, 'query text')) continue;
+    const dup = ids.check(id, line);
+    if (dup) {
+      reporter.skip(line, dup);
+      continue;
+    }
+    queries.set(id, { id, text });
+  }
+  const report = reporter.finish(queries.size);
+  return { value: { name: opts.name ?? fileStem(path), queries }, report };
 }
 
 /** Writes a collection as BEIR-style JSONL (`_id`, `title` when set, `text`), gzipped when the path ends in .gz. */

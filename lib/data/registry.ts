@@ -11,8 +11,10 @@ import { readTsvQueries } from './tsv';
 import { readTrecQrels } from './trec';
 import { readCranfieldQrels, readSmartDocuments, readSmartQueries } from './smart';
 import { readDprRetrieverFile } from './dpr';
-import { readCacmDocuments, readTrecTopics } from './cacm';
+import { readCacmDocuments } from './cacm';
+import { readTrecTopics } from './sgml';
 import { checkReferences } from './validate';
+import { hashDatasetInputs } from './contentHash';
 
 /** A loaded dataset: passages, queries, judgments when public, and the run files of real systems. */
 export interface Dataset {
@@ -30,6 +32,14 @@ export interface Dataset {
   readonly reports: readonly LoadReport[];
   /** Qrels ids unknown to the queries or the collection (counts), from `checkReferences`. */
   readonly warnings: readonly string[];
+  /** Choices made while loading (auto-detected numbering, how a split was drawn): information, not problems. */
+  readonly notes: readonly string[];
+  /**
+   * SHA-256 over the bytes of every file the dataset read (run files included) and its parsing
+   * options (a split adds its parameters): put it into step keys so a changed data file recomputes
+   * what depends on it.
+   */
+  readonly contentHash: string;
 }
 
 /** Loader options: `strict` makes any skipped line or warning in any file throw. */
@@ -43,6 +53,8 @@ const CLASSIC = 'Classic public IR research collection.';
 const NQ = 'Natural Questions: CC BY-SA 3.0; Wikipedia passages: CC BY-SA.';
 
 interface Parts {
+  /** Every file read, by role (`documents`, `queries`, `qrels`), for the content hash. */
+  files: Record<string, string>;
   collection: Loaded<Collection>;
   queries: Loaded<QuerySet>;
   qrels?: Loaded<Qrels>;
@@ -74,23 +86,25 @@ function jsonlCollection(path: string, name: string, opts: LoadDatasetOptions): 
 }
 
 /** A TREC-DL-style demo folder: passages.jsonl(.gz), queries.tsv, qrels.trec (optional), runs/. */
-function trecStyle(folder: string, files: { passages: string; queries: string; qrels?: string }, name: string, licence: string, description: string): Definition {
+function trecStyle(folder: string, files_: { passages: string; queries: string; qrels?: string }, name: string, licence: string, description: string): Definition {
   return {
     licence,
     description,
     async load(root, opts) {
       const dir = join(root, folder);
       const [collection, queries, qrels] = await Promise.all([
-        jsonlCollection(join(dir, files.passages), name, opts),
-        readTsvQueries(join(dir, files.queries), { name, strict: opts.strict }),
-        files.qrels ? readTrecQrels(join(dir, files.qrels), { name, strict: opts.strict ?? true }) : Promise.resolve(undefined),
+        jsonlCollection(join(dir, files_.passages), name, opts),
+        readTsvQueries(join(dir, files_.queries), { name, strict: opts.strict }),
+        files_.qrels ? readTrecQrels(join(dir, files_.qrels), { name, strict: opts.strict ?? true }) : Promise.resolve(undefined),
       ]);
-      return { collection, queries, qrels, runsDir: join(dir, 'runs') };
+      const files: Record<string, string> = { documents: join(dir, files_.passages), queries: join(dir, files_.queries) };
+      if (files_.qrels) files.qrels = join(dir, files_.qrels);
+      return { files, collection, queries, qrels, runsDir: join(dir, 'runs') };
     },
   };
 }
 
-const DEFINITIONS: Record<string, Definition> = {
+const DEFINITIONS: Readonly<Record<string, Definition>> = {
   dl19: trecStyle('demo/dl19', { passages: 'passages.jsonl.gz', queries: 'queries.tsv', qrels: 'qrels.trec' }, 'dl19', MS_MARCO, 'TREC DL 2019 passage: 43 judged queries, the 14,581 MS MARCO passages pooled by 6 systems, 8 real run files.'),
   dl20: trecStyle('demo/dl20', { passages: 'passages.jsonl.gz', queries: 'queries.tsv', qrels: 'qrels.trec' }, 'dl20', MS_MARCO, 'TREC DL 2020 passage: 54 judged queries, 14,091 pooled MS MARCO passages, 8 real run files.'),
   dl21: trecStyle('demo/dl21', { passages: 'passages.jsonl.gz', queries: 'queries.tsv', qrels: 'qrels.trec' }, 'dl21', MS_MARCO, 'TREC DL 2021 passage (MS MARCO v2 ids): 53 queries, 10,553 passages, BM25/BM25+RM3/SPLADE++ runs.'),
@@ -109,7 +123,7 @@ const DEFINITIONS: Record<string, Definition> = {
         readSmartQueries(join(dir, 'cran.qry'), { name: 'cranfield', ids: 'sequential', strict: opts.strict }),
         readCranfieldQrels(join(dir, 'cranqrel'), { name: 'cranfield', strict: opts.strict }),
       ]);
-      return { collection, queries, qrels };
+      return { files: { documents: join(dir, 'cran.all.1400'), queries: join(dir, 'cran.qry'), qrels: join(dir, 'cranqrel') }, collection, queries, qrels };
     },
   },
   cacm: {
@@ -122,16 +136,18 @@ const DEFINITIONS: Record<string, Definition> = {
         readTrecTopics(join(dir, 'topics.cacm.txt'), { name: 'cacm', strict: opts.strict }),
         readTrecQrels(join(dir, 'qrels.cacm.txt'), { name: 'cacm', strict: opts.strict ?? true }),
       ]);
-      return { collection, queries, qrels };
+      return { files: { documents: join(dir, 'cacm.tar.gz'), queries: join(dir, 'topics.cacm.txt'), qrels: join(dir, 'qrels.cacm.txt') }, collection, queries, qrels };
     },
   },
   'nq-mini': {
     licence: NQ,
     description: 'Three NQ-dev records in DPR retriever format (positives, hard negatives, negatives).',
     async load(root, opts) {
-      const dpr = await readDprRetrieverFile(join(root, 'fixtures/dpr-nq-mini/nq-dev.mini.jsonl'), { name: 'nq-mini', strict: opts.strict });
+      const path = join(root, 'fixtures/dpr-nq-mini/nq-dev.mini.jsonl');
+      const dpr = await readDprRetrieverFile(path, { name: 'nq-mini', strict: opts.strict });
       const { report } = dpr;
       return {
+        files: { retriever: path },
         collection: { value: dpr.value.collection, report },
         queries: { value: dpr.value.queries, report },
         qrels: { value: dpr.value.qrels, report },
@@ -168,6 +184,11 @@ function runFilesIn(dir: string | undefined): Record<string, string> {
   return out;
 }
 
+/** Whether `name` is an embedded dataset (an own key: `constructor` and `__proto__` are not). */
+export function isEmbeddedDataset(name: string): boolean {
+  return Object.hasOwn(DEFINITIONS, name);
+}
+
 /** Names of the embedded datasets, with a one-line description and licence each. */
 export function listDatasets(): Array<{ name: string; description: string; licence: string }> {
   return Object.entries(DEFINITIONS).map(([name, d]) => ({ name, description: d.description, licence: d.licence }));
@@ -177,7 +198,7 @@ const datasetCache = new Map<string, Promise<Dataset>>();
 
 /** Loads an embedded dataset by name from `dataRoot()` (cached per process, data root and options). */
 export function loadDataset(name: string, opts: LoadDatasetOptions = {}): Promise<Dataset> {
-  const def = DEFINITIONS[name];
+  const def = isEmbeddedDataset(name) ? DEFINITIONS[name] : undefined;
   if (!def) return Promise.reject(new Error(`unknown dataset "${name}"; known: ${Object.keys(DEFINITIONS).join(', ')}`));
   const root = dataRoot();
   const key = `${root}\u0000${name}\u0000${opts.strict ?? false}`;
@@ -188,16 +209,23 @@ export function loadDataset(name: string, opts: LoadDatasetOptions = {}): Promis
       const reports = [...new Set([parts.collection.report, parts.queries.report, ...(parts.qrels ? [parts.qrels.report] : [])])];
       // Never strict: pooled demo collections hold only the passages some run retrieved, so qrels may judge others.
       const warnings = parts.qrels ? [...checkReferences(parts.qrels.value, parts.queries.value, parts.collection.value).warnings] : [];
+      const runFiles = runFilesIn(parts.runsDir);
+      const contentHash = await hashDatasetInputs(
+        { ...parts.files, ...Object.fromEntries(Object.entries(runFiles).map(([s, p]) => [`run:${s}`, p])) },
+        { embedded: name },
+      );
       return {
         name,
         collection: parts.collection.value,
         queries: parts.queries.value,
         ...(parts.qrels ? { qrels: parts.qrels.value } : {}),
-        runFiles: runFilesIn(parts.runsDir),
+        runFiles,
         ...(parts.candidates ? { candidates: parts.candidates } : {}),
         licence: def.licence,
         reports,
         warnings,
+        notes: [],
+        contentHash,
       };
     })();
     datasetCache.set(key, p);

@@ -30,36 +30,57 @@ function normaliseId(raw: string): string {
   return /^\d+$/.test(raw) ? String(Number(raw)) : raw;
 }
 
-/** Streams the `.I` records of a SMART file; stray text before the first `.I` is reported. */
+/**
+ * Streams the `.I` records of a SMART file. Stray text before the first `.I`, a record without any
+ * field, a field given twice, a file ending right after a field marker, and a last record lacking a
+ * field every earlier record has (a file cut mid-record) are all reported.
+ */
 export async function* smartRecords(path: string, reporter: LoadReporter): AsyncGenerator<SmartRecord> {
   let current: { id: string; line: number; fields: Map<string, string[]> } | undefined;
   let field: string | undefined;
+  let records = 0;
+  const fieldRecords = new Map<string, number>();
+  // The last non-blank line, to tell whether the file ends right after a field marker.
+  let lastMarker: { letter: string; line: number; empty: boolean } | undefined;
   const finish = (): SmartRecord | undefined => {
     if (!current) return undefined;
+    const rec = current;
+    current = undefined;
+    if (rec.fields.size === 0) {
+      reporter.skip(rec.line, `record ".I ${rec.id}" has no fields (cut short?)`);
+      return undefined;
+    }
     const fields = new Map<string, string>();
-    for (const [k, lines] of current.fields) fields.set(k, lines.join('\n').trim());
-    return { id: current.id, line: current.line, fields };
+    for (const [k, lines] of rec.fields) fields.set(k, lines.join('\n').trim());
+    return { id: rec.id, line: rec.line, fields };
+  };
+  const count = (r: SmartRecord): void => {
+    records += 1;
+    for (const k of r.fields.keys()) fieldRecords.set(k, (fieldRecords.get(k) ?? 0) + 1);
   };
   for await (const { line, text } of readLines(path)) {
     const marker = /^\.([A-Z])(?:\s+(.*))?$/.exec(text);
+    if (text.trim() !== '') lastMarker = marker ? { letter: marker[1], line, empty: !(marker[2] ?? '').trim() } : undefined;
     if (marker && marker[1] === 'I') {
       const done = finish();
-      if (done) yield done;
-      const raw = (marker[2] ?? '').trim();
-      if (raw === '') {
-        reporter.skip(line, '".I" without an id');
-        current = undefined;
-      } else {
-        current = { id: normaliseId(raw), line, fields: new Map() };
+      if (done) {
+        count(done);
+        yield done;
       }
+      const raw = (marker[2] ?? '').trim();
+      if (raw === '') reporter.skip(line, '".I" without an id');
+      else current = { id: normaliseId(raw), line, fields: new Map() };
       field = undefined;
       continue;
     }
     if (marker) {
       field = marker[1];
-      if (current && !current.fields.has(field)) current.fields.set(field, []);
-      // Some SMART files put the field's first words on the marker line.
-      if (current && marker[2]) current.fields.get(field)!.push(marker[2]);
+      if (current) {
+        if (current.fields.has(field)) reporter.warn(`record ".I ${current.id}" has a second .${field} field; its text is joined to the first`, line);
+        else current.fields.set(field, []);
+        // Some SMART files put the field's first words on the marker line.
+        if (marker[2]) current.fields.get(field)!.push(marker[2]);
+      }
       continue;
     }
     if (!current) {
@@ -72,8 +93,16 @@ export async function* smartRecords(path: string, reporter: LoadReporter): Async
     }
     current.fields.get(field)!.push(text);
   }
+  if (current && lastMarker && lastMarker.letter !== 'I' && lastMarker.empty) {
+    reporter.warn(`file ends right after the .${lastMarker.letter} marker of record ".I ${current.id}" (truncated file? the record is kept as read)`, lastMarker.line);
+  }
   const done = finish();
-  if (done) yield done;
+  if (done) {
+    // Fields every earlier record has (at least 2 of them) but the last lacks: the file was probably cut.
+    const lacking = records >= 2 ? [...fieldRecords].filter(([k, n]) => n === records && !done.fields.has(k)).map(([k]) => `.${k}`) : [];
+    if (lacking.length > 0) reporter.warn(`last record ".I ${done.id}" lacks ${lacking.join(', ')}, which every earlier record has (file cut mid-record?)`, done.line);
+    yield done;
+  }
 }
 
 /** Reads SMART documents: title from `.T`, text from `.W` (falling back to `.T` when `.W` is empty). */

@@ -2,8 +2,7 @@
  * A minimal reader for (gzipped) tar archives: regular files only, ustar prefixes and GNU long
  * names supported. Enough for small bundled collections such as CACM's 3,204 HTML files.
  */
-import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
+import { readDataFile } from './fileInput';
 
 /** One regular file in an archive. */
 export interface TarEntry {
@@ -43,7 +42,5 @@ export function parseTar(archive: Buffer, label = 'archive'): TarEntry[] {
 
 /** Reads a `.tar` or `.tar.gz` / `.tgz` file into its regular files. */
 export async function readTarFile(path: string): Promise<TarEntry[]> {
-  const raw = await readFile(path);
-  const archive = /\.(tgz|gz)$/.test(path) ? gunzipSync(raw) : raw;
-  return parseTar(archive, path);
+  return parseTar(await readDataFile(path), path);
 }

@@ -4,10 +4,10 @@
  * the reader reports where the file's rank column disagrees with trec_eval's score order.
  */
 import { basename } from 'node:path';
-import { readLines, InputError, writeFileAtomic } from '../io';
-import type { DocId, Loaded, LoadReport, QueryId, Qrels, Run, RunEntry, SkippedLine } from './types';
+import { readLines, writeFileAtomic } from '../io';
+import type { DocId, Loaded, LoadReport, QueryId, Qrels, Run, RunEntry } from './types';
 import { compareTrecDocIds } from '../eval/order';
-import { JudgmentTable } from './validate';
+import { JudgmentTable, LoadReporter } from './validate';
 
 /** Reader options: `strict` (default true) throws on the first bad line; otherwise it is skipped and reported. */
 export interface TrecReadOptions {
@@ -36,57 +36,47 @@ function splitFields(text: string): string[] {
   return t.length === 0 ? [] : t.split(WS);
 }
 
-/** Collects bad lines: throws in strict mode, records them otherwise. */
-class LineProblems {
-  readonly skipped: SkippedLine[] = [];
-  constructor(private readonly file: string, private readonly strict: boolean) {}
-  bad(line: number, reason: string): void {
-    if (this.strict) throw new InputError(this.file, line, reason);
-    this.skipped.push({ file: this.file, line, reason });
-  }
-}
-
 /** Reads a TREC qrels file `qid iter docid grade` (iter ignored, like trec_eval); integer grades; a repeated (qid, docid) is an error. */
 export async function readTrecQrels(path: string, opts: TrecReadOptions = {}): Promise<Loaded<Qrels>> {
-  const problems = new LineProblems(path, opts.strict ?? true);
+  const problems = new LoadReporter(path, opts.strict ?? true);
   const table = new JudgmentTable();
   for await (const { line, text } of readLines(path)) {
     const f = splitFields(text);
     if (f.length === 0) continue;
-    if (f.length !== 4) { problems.bad(line, `expected 4 fields 'qid iter docid grade', got ${f.length}`); continue; }
+    if (f.length !== 4) { problems.skip(line, `expected 4 fields 'qid iter docid grade', got ${f.length}`); continue; }
     // The second field (iteration: '0', 'Q0', TREC-COVID's round '0.5') is ignored, as trec_eval does.
     const [qid, , docId, gradeText] = f as [string, string, string, string];
     const grade = Number(gradeText);
     if (!/^[+-]?\d+$/.test(gradeText) || !Number.isSafeInteger(grade)) {
-      problems.bad(line, `relevance grade must be an integer, got '${gradeText}'`);
+      problems.skip(line, `relevance grade must be an integer, got '${gradeText}'`);
       continue;
     }
     const prev = table.add(qid, docId, grade, line);
-    if (prev !== undefined) problems.bad(line, `duplicate judgment for query ${qid}, document ${docId} (first at line ${prev})`);
+    if (prev !== undefined) problems.skip(line, `duplicate judgment for query ${qid}, document ${docId} (first at line ${prev})`);
   }
-  const warnings = problems.skipped.length ? [`${problems.skipped.length} line(s) skipped`] : [];
-  return { value: { name: opts.name ?? defaultName(path), judgments: table.judgments }, report: { file: path, records: table.records, skipped: problems.skipped, warnings } };
+  // An empty qrels or run file is legitimate (a system that retrieved nothing), so no 'no records' warning.
+  return { value: { name: opts.name ?? defaultName(path), judgments: table.judgments }, report: problems.finish(table.records, { emptyOk: true }) };
 }
 
 /** Reads a TREC run `qid Q0 docid rank score tag`, keeping file order; a repeated (qid, docid) is an error. */
 export async function readTrecRun(path: string, opts: TrecReadOptions = {}): Promise<Loaded<Run> & { report: RunLoadReport }> {
-  const problems = new LineProblems(path, opts.strict ?? true);
+  const problems = new LoadReporter(path, opts.strict ?? true);
   const byQuery = new Map<QueryId, RunEntry[]>();
   const seen = new Map<QueryId, Map<DocId, number>>();
   let records = 0;
   for await (const { line, text } of readLines(path)) {
     const f = splitFields(text);
     if (f.length === 0) continue;
-    if (f.length !== 6) { problems.bad(line, `expected 6 fields 'qid Q0 docid rank score tag', got ${f.length}`); continue; }
+    if (f.length !== 6) { problems.skip(line, `expected 6 fields 'qid Q0 docid rank score tag', got ${f.length}`); continue; }
     const [qid, , docId, rankText, scoreText] = f as [string, string, string, string, string, string];
     const rank = Number(rankText);
-    if (!Number.isSafeInteger(rank)) { problems.bad(line, `rank must be an integer, got '${rankText}'`); continue; }
+    if (!Number.isSafeInteger(rank)) { problems.skip(line, `rank must be an integer, got '${rankText}'`); continue; }
     const score = Number(scoreText);
-    if (Number.isNaN(score)) { problems.bad(line, `score must be a number, got '${scoreText}'`); continue; }
+    if (Number.isNaN(score)) { problems.skip(line, `score must be a number, got '${scoreText}'`); continue; }
     let docs = seen.get(qid);
     if (!docs) { docs = new Map(); seen.set(qid, docs); }
     const prev = docs.get(docId);
-    if (prev !== undefined) { problems.bad(line, `duplicate document ${docId} for query ${qid} (first at line ${prev})`); continue; }
+    if (prev !== undefined) { problems.skip(line, `duplicate document ${docId} for query ${qid} (first at line ${prev})`); continue; }
     docs.set(docId, line);
     let entries = byQuery.get(qid);
     if (!entries) { entries = []; byQuery.set(qid, entries); }
@@ -94,14 +84,12 @@ export async function readTrecRun(path: string, opts: TrecReadOptions = {}): Pro
     records += 1;
   }
   const { tiedQueries, rankInversions } = rankColumnDisagreements(byQuery);
-  const warnings: string[] = [];
-  if (problems.skipped.length) warnings.push(`${problems.skipped.length} line(s) skipped`);
-  if (tiedQueries) warnings.push(`${tiedQueries} quer${tiedQueries === 1 ? 'y has' : 'ies have'} tied scores that the rank column orders differently than trec_eval (score desc, then docid desc)`);
-  if (rankInversions) warnings.push(`${rankInversions} quer${rankInversions === 1 ? 'y has' : 'ies have'} a rank column that contradicts the scores`);
+  if (tiedQueries) problems.note(`${tiedQueries} quer${tiedQueries === 1 ? 'y has' : 'ies have'} tied scores that the rank column orders differently than trec_eval (score desc, then docid desc)`);
+  if (rankInversions) problems.note(`${rankInversions} quer${rankInversions === 1 ? 'y has' : 'ies have'} a rank column that contradicts the scores`);
   const name = opts.name ?? defaultName(path);
   return {
     value: { name, byQuery },
-    report: { file: path, records, skipped: problems.skipped, warnings, tiedQueries, rankInversions },
+    report: { ...problems.finish(records, { emptyOk: true }), tiedQueries, rankInversions },
   };
 }
 

@@ -69,8 +69,14 @@ export interface SkippedLine {
 export interface LoadReport {
   readonly file: string;
   readonly records: number;
+  /** Records not accepted (not in the loaded value). */
   readonly skipped: readonly SkippedLine[];
+  /** Records kept but suspicious (an unclosed `<DOC>`, a SMART record cut short), with where and why. */
+  readonly suspicious: readonly SkippedLine[];
+  /** File-level warnings (counts of problems) that belong to no single line; strict mode throws instead. */
   readonly warnings: readonly string[];
+  /** Information, not defects (detected column order, tied scores in a run): never an error, even strict. */
+  readonly notes: readonly string[];
 }
 
 /** A loaded value together with its load report. */

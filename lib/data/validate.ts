@@ -17,7 +17,9 @@ export interface ReadOptions {
 /** Collects what a reader skipped or warned about; under `strict` the first problem throws. */
 export class LoadReporter {
   private readonly skipped: SkippedLine[] = [];
+  private readonly suspicious: SkippedLine[] = [];
   private readonly warnings: string[] = [];
+  private readonly notes: string[] = [];
   private readonly replacementLines: number[] = [];
   private replacementCount = 0;
 
@@ -29,10 +31,16 @@ export class LoadReporter {
     this.skipped.push({ file: this.file, line, reason });
   }
 
-  /** Records (or, strict, throws for) a file-level warning. */
+  /** Records (or, strict, throws for) a warning: at a line it marks a suspicious record that was kept. */
   warn(message: string, line?: number): void {
     if (this.strict) throw new InputError(this.file, line, message);
-    this.warnings.push(line === undefined ? message : `line ${line}: ${message}`);
+    if (line === undefined) this.warnings.push(message);
+    else this.suspicious.push({ file: this.file, line, reason: message });
+  }
+
+  /** Records a file-level note that is information, not a defect (tied scores in a run): never throws. */
+  note(message: string): void {
+    this.notes.push(message);
   }
 
   /** Notes a line holding U+FFFD: real corpora contain a few, so it is a counted warning, not a skip. */
@@ -47,13 +55,18 @@ export class LoadReporter {
     return this.skipped.length;
   }
 
-  /** Closes the report once `records` values were accepted. */
-  finish(records: number): LoadReport {
+  /** Number of suspicious records kept so far. */
+  get suspiciousCount(): number {
+    return this.suspicious.length;
+  }
+
+  /** Closes the report once `records` values were accepted; an empty file is a warning unless `emptyOk`. */
+  finish(records: number, opts: { emptyOk?: boolean } = {}): LoadReport {
     if (this.replacementCount > 0) {
       this.warnings.push(`${this.replacementCount} line(s) contain U+FFFD (invalid UTF-8 in the source), e.g. line(s) ${this.replacementLines.join(', ')}`);
     }
-    if (records === 0) this.warn('no records read');
-    return { file: this.file, records, skipped: [...this.skipped], warnings: [...this.warnings] };
+    if (records === 0 && !opts.emptyOk) this.warn('no records read');
+    return { file: this.file, records, skipped: [...this.skipped], suspicious: [...this.suspicious], warnings: [...this.warnings], notes: [...this.notes] };
   }
 }
 

@@ -19,14 +19,44 @@ export function openInput(path: string): Readable {
   return path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
 }
 
-/** Yields the lines of `path` (gzip-aware) without holding the file in memory. */
+/** Yields the lines of `path` (gzip-aware) without holding the file in memory; a read error names the file. */
 export async function* readLines(path: string): AsyncGenerator<NumberedLine> {
-  const rl = createInterface({ input: openInput(path), crlfDelay: Infinity });
+  const input = openInput(path);
+  const rl = createInterface({ input, crlfDelay: Infinity });
+  // readline does not forward the errors of a piped gunzip stream: catch them and end the loop.
+  let failure: unknown;
+  input.on('error', (e) => {
+    failure = e;
+    rl.close();
+  });
   let n = 0;
-  for await (const text of rl) {
-    n += 1;
-    yield { line: n, text: text.endsWith('\r') ? text.slice(0, -1) : text };
+  try {
+    for await (const text of rl) {
+      if (failure !== undefined) break;
+      n += 1;
+      yield { line: n, text: text.endsWith('\r') ? text.slice(0, -1) : text };
+    }
+  } catch (e) {
+    failure = e;
+  } finally {
+    input.destroy();
   }
+  if (failure !== undefined) throw namedError(path, failure);
+}
+
+const REASONS: Record<string, string> = {
+  EISDIR: 'is a folder, expected a file',
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  Z_BUF_ERROR: 'truncated gzip data (unexpected end of file)',
+  Z_DATA_ERROR: 'corrupt gzip data',
+};
+
+function namedError(file: string, e: unknown): Error {
+  if (e instanceof InputError) return e;
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const known = code !== undefined && Object.hasOwn(REASONS, code) ? REASONS[code] : undefined;
+  return new InputError(file, undefined, known ? `${known} (${code})` : String((e as Error)?.message ?? e));
 }
 
 /** An input error that names the file and line, so users can fix their data. */

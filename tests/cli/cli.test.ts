@@ -26,6 +26,10 @@ describe('mta4dpr CLI', () => {
     const r = cli('frobnicate');
     assert.equal(r.code, 2);
     assert.match(r.err, /unknown command 'frobnicate'/);
+    // Object-prototype names are not commands.
+    const proto = cli('constructor');
+    assert.equal(proto.code, 2);
+    assert.match(proto.err, /unknown command 'constructor'/);
   });
 
   it('a bad flag exits 2 naming the flag and printing the usage', () => {

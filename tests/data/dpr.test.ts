@@ -88,6 +88,8 @@ describe('data/dpr streaming', () => {
     assert.deepEqual(recs[0].positives, [{ id: '1', title: 't', text: 'x' }]);
     assert.deepEqual(recs[0].hardNegatives, []);
     assert.deepEqual(recs[0].negatives, [{ id: '3', title: 'n', text: 'y' }]);
-    assert.deepEqual(reporter.finish(1).warnings, ['1 context(s) without passage_id/psg_id/id were ignored', '1 context(s) with empty or corrupted text were ignored']);
+    const report = reporter.finish(1);
+    assert.deepEqual(report.suspicious.map((s) => `${s.line}: ${s.reason}`), ['1: 1 context(s) without passage_id/psg_id/id ignored', '1: 1 context(s) with empty or corrupted text ignored']);
+    assert.deepEqual(report.notes, ['1 context(s) without passage_id/psg_id/id were ignored in all (each record listed)', '1 context(s) with empty or corrupted text were ignored in all (each record listed)']);
   });
 });

@@ -79,6 +79,9 @@ describe('data/registry + paths', () => {
 
   it('rejects unknown names and strict loads that meet a warning', async () => {
     await assert.rejects(loadDataset('msmarco'), /unknown dataset "msmarco"; known: dl19, /);
-    await assert.rejects(loadDataset('cranfield', { strict: true }), /cran\.all\.1400:13470: empty document/);
+    await assert.rejects(loadDataset('constructor'), /unknown dataset "constructor"; known: dl19, /);
+    await assert.rejects(loadDataset('__proto__'), /unknown dataset "__proto__"; known: dl19, /);
+    // Record .I 240 of the real file repeats its .A and .B fields (a scrambled record): flagged, so strict stops there.
+    await assert.rejects(loadDataset('cranfield', { strict: true }), /cran\.all\.1400:7322: record ".I 240" has a second .A field/);
   });
 });

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { readSmartDocuments, readSmartQueries, readCranfieldQrels, cranfieldGrade } from '../../lib/data/smart';
-import { readCacmDocuments, readTrecTopics, parseCacmHtml } from '../../lib/data/cacm';
+import { readCacmDocuments, parseCacmHtml } from '../../lib/data/cacm';
+import { readTrecTopics } from '../../lib/data/sgml';
 import { readTrecQrels } from '../../lib/data/trec';
 import { checkReferences } from '../../lib/data/validate';
 import { dataRoot } from '../../lib/data/paths';
