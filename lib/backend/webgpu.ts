@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { WebgpuAdapterReport } from './types';
+import { patchWebgpuKernels } from './webgpu-kernels';
 
 /** The slice of a WebGPU adapter this module uses (the full types live in @webgpu/types). */
 interface GpuAdapter {
@@ -42,6 +43,16 @@ const importEsm = new Function('specifier', 'return import(specifier)') as (spec
 const ADAPTER_TIMEOUT_MS = 30_000;
 let adapterPromise: Promise<WebgpuProbe> | undefined;
 let registeredOn: GpuAdapter | undefined;
+const deviceErrors: string[] = [];
+
+/**
+ * Validation and out-of-memory errors the device reported since the backend started. WebGPU
+ * reports them as events, not exceptions (the failed kernel's output silently reads as zeros),
+ * so tests and long runs check this list.
+ */
+export function webgpuDeviceErrors(): readonly string[] {
+  return deviceErrors;
+}
 
 /** Mesa's Vulkan drivers print errors on every start when XDG_RUNTIME_DIR is unset: give them a private one. */
 function ensureXdgRuntimeDir(): void {
@@ -147,13 +158,16 @@ export function registerWebgpuBackend(adapter: GpuAdapter): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { WebGPUBackend } = require('@tensorflow/tfjs-backend-webgpu') as { WebGPUBackend: new (device: unknown, info?: unknown) => tf.KernelBackend };
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+  patchWebgpuKernels();
   tf.registerBackend('webgpu', async () => {
-    // The same features and limits the package's own factory asks for: its kernels size dispatches by them.
+    // The limits the package's own factory asks for (its kernels size dispatches by them), plus the
+    // adapter's full storage-buffer count, which bounds how many inputs one kernel can bind.
     const limitNames = ['maxComputeWorkgroupStorageSize', 'maxComputeWorkgroupsPerDimension', 'maxStorageBufferBindingSize',
-      'maxBufferSize', 'maxComputeWorkgroupSizeX', 'maxComputeInvocationsPerWorkgroup'];
+      'maxBufferSize', 'maxComputeWorkgroupSizeX', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage'];
     const requiredLimits = Object.fromEntries(limitNames.map((k) => [k, adapter.limits[k]]));
     const requiredFeatures = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
-    const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
+    const device = (await adapter.requestDevice({ requiredFeatures, requiredLimits })) as { onuncapturederror: ((ev: { error: { message: string } }) => void) | null };
+    device.onuncapturederror = (ev) => void deviceErrors.push(ev.error.message.split('\n')[0]);
     return new WebGPUBackend(device, adapter.info);
   }, 0);
   registeredOn = adapter;
