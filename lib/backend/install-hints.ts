@@ -14,9 +14,10 @@ export const INSTALL_HINTS: Record<BackendName, string> = {
     'on a machine that can download libtensorflow 2.9.1. The copy in node_modules/@tensorflow/tfjs-node may be the ' +
     'danfojs-node shim, which does not count.',
   webgpu:
-    'It needs the optional package webgpu@0.6.2 (Dawn for Node; `npm install` brings it) and a WebGPU adapter through Vulkan ' +
-    '(Linux/Windows) or Metal (macOS): a GPU driver with its Vulkan ICD, or on a CPU-only Debian 12 machine lavapipe from ' +
-    'bookworm-backports (`sudo .ci/install-vulkan.sh`). `npm run setup:gpu -- --check` says which piece is missing.',
+    'It needs the optional package webgpu@0.6.2 (Dawn for Node; `npm install` brings it) and a WebGPU adapter: ' +
+    'NVIDIA: the proprietary driver with its Vulkan ICD (nvidia_icd.json; in containers NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics); ' +
+    'AMD / Intel: Mesa >= 25 (radv / anv); macOS: Metal, nothing to install; a CPU-only Debian 12 machine: lavapipe from bookworm-backports ' +
+    '(`sudo .ci/install-vulkan.sh`, software, used only when forced). `npm run setup:gpu -- --check` says which piece is missing; environment.md, GPU section.',
   wasm: 'It needs @tensorflow/tfjs-backend-wasm@4.22.0 (a regular dependency): run `npm install`.',
   cpu: 'It needs @tensorflow/tfjs@4.22.0 (a regular dependency): run `npm install`.',
 };

@@ -100,11 +100,8 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
   }
 }
 
-const NO_ADAPTER_HINT =
-  'Dawn (webgpu) found no WebGPU adapter: no Vulkan driver is installed or none loads. ' +
-  'A GPU needs its vendor driver with the Vulkan ICD (NVIDIA: the driver\'s libnvidia-vulkan / nvidia_icd.json, in containers ' +
-  'NVIDIA_DRIVER_CAPABILITIES must include graphics; AMD/Intel: Mesa >= 25 radv/anv); a CPU-only Debian 12 machine can use ' +
-  'lavapipe: `sudo .ci/install-vulkan.sh` (mesa-vulkan-drivers from bookworm-backports). See environment.md, GPU section.';
+// No trailing period: callers append the install routes (INSTALL_HINTS.webgpu).
+const NO_ADAPTER = 'Dawn (webgpu) found no WebGPU adapter: no Vulkan driver (ICD) is installed, or none loads (VK_ICD_FILENAMES / VK_DRIVER_FILES point elsewhere?)';
 
 async function findAdapter(): Promise<WebgpuProbe> {
   let dawn: DawnModule;
@@ -125,9 +122,9 @@ async function findAdapter(): Promise<WebgpuProbe> {
     // Dawn orders discrete > integrated > CPU, so a software answer here means there is no hardware adapter.
     adapter = await withTimeout(gpu.requestAdapter({ powerPreference: 'high-performance' }), ADAPTER_TIMEOUT_MS, 'navigator.gpu.requestAdapter');
   } catch (e) {
-    return { ok: false, reason: `WebGPU adapter request failed: ${firstLine(e)}. ${NO_ADAPTER_HINT}` };
+    return { ok: false, reason: `WebGPU adapter request failed: ${firstLine(e)}; ${NO_ADAPTER}` };
   }
-  if (!adapter) return { ok: false, reason: NO_ADAPTER_HINT };
+  if (!adapter) return { ok: false, reason: NO_ADAPTER };
   return { ok: true, adapter, report: describeAdapter(adapter.info, adapter.isFallbackAdapter) };
 }
 
