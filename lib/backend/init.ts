@@ -1,6 +1,7 @@
 /**
  * Chooses and activates the tfjs backend once per process:
- * auto = tfjs-node-gpu (with a GPU) > real tfjs-node > wasm (SIMD, kernel patches) > cpu.
+ * auto = tfjs-node-gpu (with a GPU) > real tfjs-node > webgpu on a hardware adapter > wasm (SIMD,
+ * kernel patches) > cpu. A software WebGPU adapter (lavapipe) is only used when webgpu is forced.
  * A forced backend that cannot run fails with what is missing; it never falls back silently.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -10,6 +11,8 @@ import { probeTfjsNode, probeTfjsNodeGpu, probeWasm, type ProbeResult } from './
 import { patchWasmKernels } from './wasm-kernels';
 import { registerNativeKernels } from './native-kernels';
 import { collectReport } from './report';
+import { probeWebgpu, registerWebgpuBackend } from './webgpu';
+import type { WebgpuAdapterReport } from './types';
 
 /** Options of initBackend; MTA4DPR_BACKEND is read when `backend` is absent or 'auto'. */
 export interface InitBackendOptions {
@@ -39,12 +42,21 @@ export function resolveRequest(option: BackendRequest | undefined, env: NodeJS.P
   return fromEnv as BackendRequest;
 }
 
+type Activation = ProbeResult & { adapter?: WebgpuAdapterReport };
+
 /** Activates one backend; returns why not instead of throwing, so 'auto' can try the next. */
-async function activate(name: BackendName): Promise<ProbeResult> {
-  let probe: ProbeResult;
+async function activate(name: BackendName, forced: boolean): Promise<Activation> {
+  let probe: Activation;
   switch (name) {
     case 'tensorflow-gpu': probe = probeTfjsNodeGpu(); break;
     case 'tensorflow': probe = probeTfjsNode(); break;
+    case 'webgpu': {
+      const w = await probeWebgpu(forced);
+      if (!w.ok) return { ok: false, reason: w.reason };
+      registerWebgpuBackend(w.adapter);
+      probe = { ok: true, adapter: w.report, gpu: `${w.report.vendor} ${w.report.device}` };
+      break;
+    }
     case 'wasm': probe = probeWasm(); break;
     case 'cpu': probe = { ok: true }; break;
   }
@@ -73,15 +85,18 @@ async function activate(name: BackendName): Promise<ProbeResult> {
   return probe;
 }
 
+/** What 'auto' tries, best first. */
+export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
+
 async function select(requested: BackendRequest): Promise<BackendReport> {
   if (requested !== 'auto') {
-    const r = await activate(requested);
+    const r = await activate(requested, true);
     if (!r.ok) throw new BackendUnavailableError(requested, `backend '${requested}' is not available: ${r.reason}. ${INSTALL_HINTS[requested]}`);
-    return collectReport(requested, requested, r.gpu);
+    return collectReport(requested, requested, r.gpu, r.adapter);
   }
-  for (const name of ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const) {
-    const r = await activate(name);
-    if (r.ok) return collectReport(name, 'auto', r.gpu);
+  for (const name of AUTO_ORDER) {
+    const r = await activate(name, false);
+    if (r.ok) return collectReport(name, 'auto', r.gpu, r.adapter);
   }
   throw new Error('no tfjs backend could be initialised, not even cpu');
 }

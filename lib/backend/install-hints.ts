@@ -13,6 +13,11 @@ export const INSTALL_HINTS: Record<BackendName, string> = {
     'It needs @tensorflow/tfjs-node@4.22.0 (native CPU TensorFlow): `npm install --no-save @tensorflow/tfjs-node@4.22.0` ' +
     'on a machine that can download libtensorflow 2.9.1. The copy in node_modules/@tensorflow/tfjs-node may be the ' +
     'danfojs-node shim, which does not count.',
+  webgpu:
+    'It needs the optional package webgpu@0.6.2 (Dawn for Node; `npm install` brings it) and a WebGPU adapter: ' +
+    'NVIDIA: the proprietary driver with its Vulkan ICD (nvidia_icd.json; in containers NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics); ' +
+    'AMD / Intel: Mesa >= 25 (radv / anv); macOS: Metal, nothing to install; a CPU-only Debian 12 machine: lavapipe from bookworm-backports ' +
+    '(`sudo .ci/install-vulkan.sh`, software, used only when forced). `npm run setup:gpu -- --check` says which piece is missing; environment.md, GPU section.',
   wasm: 'It needs @tensorflow/tfjs-backend-wasm@4.22.0 (a regular dependency): run `npm install`.',
   cpu: 'It needs @tensorflow/tfjs@4.22.0 (a regular dependency): run `npm install`.',
 };

@@ -4,7 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import * as os from 'node:os';
 import { nativeKernelStatus } from './native-kernels';
-import type { BackendName, BackendReport, BackendRequest } from './types';
+import { formatAdapter } from './webgpu';
+import type { BackendName, BackendReport, BackendRequest, WebgpuAdapterReport } from './types';
 
 /** Threads of the active backend: wasm asks the module, native TF uses about one per core, cpu is single-threaded JS. */
 function threadsOf(backend: BackendName): number {
@@ -18,7 +19,7 @@ function threadsOf(backend: BackendName): number {
 }
 
 /** Collects the report for the backend just activated. */
-export async function collectReport(backend: BackendName, requested: BackendRequest, gpu?: string): Promise<BackendReport> {
+export async function collectReport(backend: BackendName, requested: BackendRequest, gpu?: string, adapter?: WebgpuAdapterReport): Promise<BackendReport> {
   const report: BackendReport = {
     backend,
     requested,
@@ -36,6 +37,7 @@ export async function collectReport(backend: BackendName, requested: BackendRequ
     report.nativeKernels = native.active ? { active: true, threads: native.threads! } : { active: false, reason: native.reason ?? 'unknown' };
   }
   if (gpu) report.gpu = gpu;
+  if (adapter) report.adapter = adapter;
   return report;
 }
 
@@ -45,7 +47,8 @@ export function formatBackendReport(r: BackendReport): string {
     r.wasmSimd !== undefined ? `SIMD ${r.wasmSimd ? 'on' : 'off'}` : undefined,
     `${r.threads} thread${r.threads === 1 ? '' : 's'}`,
     r.nativeKernels ? (r.nativeKernels.active ? `native BLAS matMul on ${r.nativeKernels.threads} threads` : `native kernels off: ${r.nativeKernels.reason}`) : undefined,
-    r.gpu ? `GPU ${r.gpu}` : undefined,
+    r.gpu && !r.adapter ? `GPU ${r.gpu}` : undefined,
+    r.adapter ? formatAdapter(r.adapter) : undefined,
   ].filter(Boolean).join(', ');
   return [
     `tfjs ${r.tfjsVersion} backend: ${r.backend} (requested: ${r.requested}; ${extras})`,

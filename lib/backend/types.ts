@@ -3,13 +3,24 @@
  */
 
 /** A backend the user can ask for; 'auto' picks the best one present. */
-export type BackendRequest = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendRequest = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 
 /** A backend that actually runs: the native ones differ only in which npm package provides them. */
 export type BackendName = Exclude<BackendRequest, 'auto'>;
 
 /** Every accepted request, in the order 'auto' tries them. */
-export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
+
+/** A WebGPU adapter as it describes itself (GPUAdapterInfo), plus whether it is a CPU rasteriser. */
+export interface WebgpuAdapterReport {
+  vendor: string;
+  architecture: string;
+  device: string;
+  /** GPUAdapterInfo.description: the driver and its version (e.g. "llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)"). */
+  driver: string;
+  /** lavapipe, SwiftShader and other fallback adapters: WebGPU computed on the CPU. */
+  software: boolean;
+}
 
 /** What ran and on which machine: shown by notebooks' first cell and stored in every result file. */
 export interface BackendReport {
@@ -25,8 +36,10 @@ export interface BackendReport {
   threads: number;
   /** wasm only: the OpenBLAS matrix products of lib/backend/native-kernels.ts (threads), or why they are off. */
   nativeKernels?: { active: true; threads: number } | { active: false; reason: string };
-  /** GPU name where known (tensorflow-gpu only). */
+  /** GPU name where known (tensorflow-gpu: nvidia-smi; webgpu: the adapter's vendor and device). */
   gpu?: string;
+  /** webgpu only: the adapter tfjs computes on. */
+  adapter?: WebgpuAdapterReport;
   node: string;
   platform: string;
   arch: string;

@@ -14,7 +14,7 @@ import { projectRoot } from '../data/paths';
 import * as os from 'node:os';
 import { ratiosMarkdown, torchRatios } from './bench-ratios';
 
-const USAGE = 'mta4dpr bench [--only NAME[,NAME...]] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--out FILE] | mta4dpr bench --table [--results FILE]';
+const USAGE = 'mta4dpr bench [--only NAME[,NAME...]] [--backend auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--out FILE] | mta4dpr bench --table [--results FILE]';
 
 /** One benchmark's outcome. */
 export interface BenchOutcome {

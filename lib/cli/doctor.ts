@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from '../cli';
 import { parseFlags } from './args';
-import { initBackend, nvidiaGpus, probeTfjsNode, probeTfjsNodeGpu, probeWasm, type ProbeResult } from '../backend';
+import { formatAdapter, initBackend, nvidiaGpus, probeTfjsNode, probeTfjsNodeGpu, probeWasm, webgpuAdapter, type ProbeResult } from '../backend';
 import { chromiumPath, dataInventory } from '../report';
 import { projectRoot } from '../data/paths';
 import { encoderEngineRequest, loadOrt } from '../models/onnx';
@@ -67,11 +67,17 @@ export async function runChecks(): Promise<Check[]> {
   checks.push(probeCheck('backend wasm', probeWasm(), 'npm install (@tensorflow/tfjs-backend-wasm is a dependency)'));
   checks.push(probeCheck('backend tensorflow (tfjs-node)', probeTfjsNode(), 'optional: npm install --no-save @tensorflow/tfjs-node@4.22.0'));
   checks.push(probeCheck('backend tensorflow-gpu (tfjs-node-gpu)', probeTfjsNodeGpu(), 'optional: npm run setup:gpu (CUDA 11.2 + cuDNN 8.1)'));
+  const wg = await webgpuAdapter();
+  checks.push({
+    name: 'backend webgpu (Dawn)', required: false, ok: wg.ok,
+    detail: wg.ok ? `${formatAdapter(wg.report)}${wg.report.software ? '; used only when forced (--backend webgpu)' : ''}` : wg.reason,
+    fix: wg.ok ? undefined : 'optional: npm run setup:gpu -- --check (GPU driver with its Vulkan ICD, or lavapipe: sudo .ci/install-vulkan.sh)',
+  });
   const gpus = nvidiaGpus();
   checks.push({ name: 'NVIDIA GPU', required: false, ok: gpus.length > 0, detail: gpus.length > 0 ? gpus.join(', ') : 'none (nvidia-smi absent or no device)' });
   try {
     const r = await initBackend();
-    checks.push({ name: 'selected backend', required: true, ok: true, detail: `${r.backend} (requested ${r.requested}${r.wasmSimd !== undefined ? `, SIMD ${r.wasmSimd ? 'on' : 'off'}` : ''})` });
+    checks.push({ name: 'selected backend', required: true, ok: true, detail: `${r.backend} (requested ${r.requested}${r.wasmSimd !== undefined ? `, SIMD ${r.wasmSimd ? 'on' : 'off'}` : ''}${r.adapter ? `, ${formatAdapter(r.adapter)}` : ''})` });
     if (r.nativeKernels) {
       const n = r.nativeKernels;
       checks.push({ name: 'native kernels (OpenBLAS)', required: false, ok: n.active, detail: n.active ? `active, ${n.threads} threads` : n.reason, fix: n.active ? undefined : 'apt-get install libopenblas-openmp-dev g++ make && npm run build:native' });

@@ -5,13 +5,13 @@
  */
 import type { Command } from '../cli';
 import { numberFlag, parseFlags, requireFlag, UsageError } from './args';
-import { initBackend, type BackendRequest } from '../backend';
+import { formatAdapter, initBackend, type BackendRequest } from '../backend';
 import { InputError } from '../io';
 import { loadTrainConfig } from '../train/config';
 import { trainFromConfig } from '../train/from-config';
 import { NonFiniteLossError } from '../train/trainer';
 
-const USAGE = 'mta4dpr train --config FILE --out DIR [--resume] [--max-steps N] [--backend auto|wasm|cpu|tensorflow] [--no-progress]';
+const USAGE = 'mta4dpr train --config FILE --out DIR [--resume] [--max-steps N] [--backend auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--no-progress]';
 
 const HELP = `usage: ${USAGE}
 
@@ -48,7 +48,7 @@ export const command: Command = {
       throw e;
     }
     const backend = await initBackend(flags.backend ? { backend: flags.backend as BackendRequest } : {});
-    console.error(`mta4dpr train: backend ${backend.backend}`);
+    console.error(`mta4dpr train: backend ${backend.backend}${backend.adapter ? ` on ${formatAdapter(backend.adapter)}` : ''}`);
     try {
       const summary = await trainFromConfig(config, {
         outDir: out, resume: flags.resume === true, maxSteps, progress: flags['no-progress'] ? 'none' : 'auto',

@@ -43,16 +43,17 @@ export function checkpointName(step: number): string {
   return `${PREFIX}${String(step).padStart(8, '0')}`;
 }
 
-function toSafe(tensors: Record<string, tf.Tensor>): Record<string, SafeTensorInput> {
+// Async reads throughout: device backends (webgpu) cannot read synchronously in Node.
+async function toSafe(tensors: Record<string, tf.Tensor>): Promise<Record<string, SafeTensorInput>> {
   const out: Record<string, SafeTensorInput> = {};
-  for (const [k, t] of Object.entries(tensors)) out[k] = { shape: t.shape, data: t.dataSync() as Float32Array };
+  for (const [k, t] of Object.entries(tensors)) out[k] = { shape: t.shape, data: (await t.data()) as Float32Array };
   return out;
 }
 
 /** Model weights under the names `param.<i>` (variable order), for checkpoints and the final model. */
 export async function writeModelWeights(path: string, variables: readonly tf.Variable[]): Promise<void> {
   const tensors: Record<string, SafeTensorInput> = {};
-  variables.forEach((v, i) => (tensors[`param.${i}`] = { shape: v.shape, data: v.dataSync() as Float32Array }));
+  for (const [i, v] of variables.entries()) tensors[`param.${i}`] = { shape: v.shape, data: (await v.data()) as Float32Array };
   await writeSafetensors(path, tensors, { names: JSON.stringify(variables.map((v) => v.name)) });
 }
 
@@ -68,7 +69,7 @@ export async function saveCheckpoint(
   await fs.rm(tmp, { recursive: true, force: true });
   await fs.mkdir(tmp, { recursive: true });
   await writeModelWeights(join(tmp, 'model.safetensors'), variables);
-  await writeSafetensors(join(tmp, 'optimizer.safetensors'), toSafe(optimizerTensors));
+  await writeSafetensors(join(tmp, 'optimizer.safetensors'), await toSafe(optimizerTensors));
   await writeJsonAtomic(join(tmp, 'state.json'), sidecar);
   await fs.rm(final, { recursive: true, force: true });
   await fs.rename(tmp, final);

@@ -274,12 +274,13 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
         } finally {
           for (const t of [q.inputIds, q.attentionMask, p.inputIds, p.attentionMask, teacherProbs, assistantProbs]) t?.dispose();
         }
-        const value = result.value.dataSync()[0] * accumulation;
+        // Async reads: device backends (webgpu) cannot read synchronously in Node.
+        const value = (await result.value.data())[0] * accumulation;
         result.value.dispose();
         for (const key of ['contrastive', 'teacherKl', 'assistantKl'] as const) {
           const t = kept[key];
           if (t) {
-            sums[key] += t.dataSync()[0] / accumulation;
+            sums[key] += (await t.data())[0] / accumulation;
             t.dispose();
           }
         }
@@ -299,7 +300,7 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
           return s;
         });
       }
-      const clipped = clipByGlobalNorm(acc, maxGradNorm);
+      const clipped = await clipByGlobalNorm(acc, maxGradNorm);
       for (const g of acc) g?.dispose();
       if (!Number.isFinite(clipped.norm)) {
         for (const g of clipped.grads) g?.dispose();

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
 import {
-  BackendUnavailableError, backendReport, formatBackendReport, initBackend, probeTfjsNode, probeTfjsNodeGpu, resolveRequest,
+  BackendUnavailableError, backendReport, formatBackendReport, initBackend, probeTfjsNode, probeTfjsNodeGpu, probeWebgpu, resolveRequest,
 } from '../../lib/backend';
 
 describe('backend selection', () => {
@@ -16,8 +16,8 @@ describe('backend selection', () => {
     else process.env.MTA4DPR_BACKEND = savedEnv;
   });
 
-  it('auto picks the first available of tensorflow-gpu, tensorflow, wasm (wasm on a machine without native TF)', async () => {
-    const expected = probeTfjsNodeGpu().ok ? 'tensorflow-gpu' : probeTfjsNode().ok ? 'tensorflow' : 'wasm';
+  it('auto picks the first available of tensorflow-gpu, tensorflow, webgpu on hardware, wasm (wasm on a machine without native TF or a GPU)', async () => {
+    const expected = probeTfjsNodeGpu().ok ? 'tensorflow-gpu' : probeTfjsNode().ok ? 'tensorflow' : (await probeWebgpu(false)).ok ? 'webgpu' : 'wasm';
     const r = await initBackend();
     assert.equal(r.backend, expected);
     assert.equal(r.requested, 'auto');
