@@ -7,6 +7,7 @@
 import { candidatesFromQrels, candidatesFromRuns, loadDataset, readTrecRun, type Dataset } from '../data';
 import type { CandidateLists, QueryId, Run, RunEntry } from '../data/types';
 import { evaluate } from '../eval';
+import { runSystemOf } from '../config/model';
 import type { AssistantsConfig, AssistantModelSpec } from './config';
 import { Bm25Scorer } from './scorers/bm25';
 import { RankOnlyScorer, RunFileScorer } from './scorers/runFile';
@@ -49,7 +50,8 @@ export interface AssistantsReport {
 /** A Scorer for a teacher/assistant spec of the dataset. */
 export async function scorerFromSpec(spec: AssistantModelSpec, dataset: Dataset): Promise<Scorer> {
   if (spec.kind === 'bm25') return new Bm25Scorer(spec.name);
-  const system = spec.run ?? spec.name;
+  const system = runSystemOf(spec);
+  if (system === undefined) throw new RangeError(`model '${spec.name}': kind '${spec.kind}' is not supported here yet`);
   const path = dataset.runFiles[system];
   if (!path) throw new RangeError(`dataset ${dataset.name} has no run '${system}' (runs: ${Object.keys(dataset.runFiles).join(', ')})`);
   return spec.kind === 'rank' ? RankOnlyScorer.fromFile(path, spec.name) : RunFileScorer.fromFile(path, spec.name);
@@ -60,12 +62,13 @@ async function configuredCandidates(config: AssistantsConfig, dataset: Dataset):
     if (!dataset.qrels) throw new RangeError(`candidates from 'pool' need qrels; ${dataset.name} has none`);
     return candidatesFromQrels(dataset.qrels);
   }
-  const specs = [config.teacher, ...config.assistants].filter((s) => s.kind !== 'bm25');
+  const specs = [config.teacher, ...config.assistants].filter((s) => runSystemOf(s) !== undefined);
   if (specs.length === 0) throw new RangeError("candidates from 'runs' need at least one run-backed model");
   const runs: Run[] = [];
   for (const s of specs) {
-    const path = dataset.runFiles[s.run ?? s.name];
-    if (!path) throw new RangeError(`dataset ${dataset.name} has no run '${s.run ?? s.name}'`);
+    const system = runSystemOf(s)!;
+    const path = dataset.runFiles[system];
+    if (!path) throw new RangeError(`dataset ${dataset.name} has no run '${system}'`);
     runs.push((await readTrecRun(path, { name: s.name })).value);
   }
   return candidatesFromRuns(runs, { depth: config.candidates.depth, queries: dataset.queries.queries.keys() });

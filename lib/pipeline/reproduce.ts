@@ -13,6 +13,7 @@ import { sha256 } from '../io';
 import { loadEncoderCheckpoint, withFastEncoder } from '../models';
 import { Rng } from '../random/rng';
 import type { ProgressMode } from '../train';
+import { runSystemOf } from '../config/model';
 import { systemConfig, type ExperimentConfig, type MethodConfig, type ModelRef } from './config';
 import type { MainTableRow } from './matrix';
 import { runMethod, type IterationRecord } from './method';
@@ -75,9 +76,11 @@ export interface ReproduceOptions {
 
 function scorerFor(ref: ModelRef, split: Split): Scorer {
   if (ref.kind === 'bm25') return new Bm25Scorer(ref.name);
-  const run = split.runs.get(ref.run ?? ref.name);
-  if (!run) throw new Error(`split ${split.name} has no run '${ref.run ?? ref.name}' for model '${ref.name}'`);
-  const key = `${ref.kind}:${ref.run ?? ref.name}:${split.name}`;
+  const system = runSystemOf(ref);
+  if (system === undefined) throw new Error(`model '${ref.name}': kind '${ref.kind}' is not supported here yet`);
+  const run = split.runs.get(system);
+  if (!run) throw new Error(`split ${split.name} has no run '${system}' for model '${ref.name}'`);
+  const key = `${ref.kind}:${system}:${split.name}`;
   return ref.kind === 'rank' ? new RankOnlyScorer(ref.name, run, key) : new RunFileScorer(ref.name, run, key);
 }
 

@@ -4,6 +4,7 @@
  * create the student, train with checkpoints, and save the final model in Hugging Face format.
  */
 import { join } from 'node:path';
+import { runSystemOf } from '../config/model';
 import { candidatesFromRuns, loadDataset, readTrecRun } from '../data';
 import { dataRoot } from '../data/paths';
 import type { CandidateLists, QueryId, Run } from '../data/types';
@@ -69,9 +70,11 @@ export async function trainFromConfig(config: TrainConfig, o: TrainFromConfigOpt
   const specs = [config.teacher, ...config.assistants];
   log(`dataset ${dataset.name}: ${dataset.queries.queries.size} queries, ${dataset.collection.passages.size} passages`);
   const runs: Run[] = [];
-  for (const s of specs.filter((x) => x.kind !== 'bm25')) {
-    const path = dataset.runFiles[s.run ?? s.name];
-    if (!path) throw new Error(`dataset ${dataset.name} has no run '${s.run ?? s.name}' (runs: ${Object.keys(dataset.runFiles).join(', ')})`);
+  for (const s of specs) {
+    const system = runSystemOf(s);
+    if (system === undefined) continue;
+    const path = dataset.runFiles[system];
+    if (!path) throw new Error(`dataset ${dataset.name} has no run '${system}' (runs: ${Object.keys(dataset.runFiles).join(', ')})`);
     runs.push((await readTrecRun(path, { name: s.name })).value);
   }
   if (runs.length === 0) throw new Error('train: candidates come from runs; configure at least one run-backed model');
