@@ -81,7 +81,8 @@ async function assembleSplit(datasets: readonly string[], wanted: readonly strin
       ? (Object.keys(d.runFiles).length === 0 ? DEFAULT_BM25_FAMILY : [])
       : wanted.filter((s) => isBm25RunName(s) && d.runFiles[s] === undefined);
     for (const system of generated) {
-      const { run } = await bm25Run(d, system, { k: Math.max(depth, DEFAULT_BM25_RUN_DEPTH) });
+      const { run, notes } = await bm25Run(d, system, { k: Math.max(depth, DEFAULT_BM25_RUN_DEPTH) });
+      warnings.push(...notes);
       const into = runEntries.get(system) ?? new Map<QueryId, readonly RunEntry[]>();
       for (const [q, e] of run.byQuery) into.set(q, e);
       runEntries.set(system, into);
