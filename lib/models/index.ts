@@ -13,3 +13,4 @@ export * from './gloveStudent';
 export * from './loadEncoder';
 export * from './hubModel';
 export * from './onnx';
+export * from './crossEncoder';
