@@ -124,3 +124,20 @@ export function resolveModelPaths<T extends ModelRef>(ref: T, baseDir: string): 
 export function runSystemOf(ref: ModelRef): string | undefined {
   return isRunModelRef(ref) ? (ref.run ?? ref.name) : undefined;
 }
+
+/**
+ * A parsed config (raw JSON) with the `path` of every dense / cross-encoder reference in it made
+ * absolute against `baseDir`, wherever it sits (teacher, assistants, a row's overrides). Run
+ * before validation, so rows merged later keep the config file's meaning of a relative path.
+ */
+export function resolveModelPathsIn(value: unknown, baseDir: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => resolveModelPathsIn(v, baseDir));
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = resolveModelPathsIn(v, baseDir);
+  const kind = out.kind;
+  if ((kind === 'dense' || kind === 'cross-encoder') && typeof out.path === 'string' && out.path !== '' && !isAbsolute(out.path)) {
+    out.path = resolve(baseDir, out.path);
+  }
+  return out;
+}

@@ -4,9 +4,10 @@
  * config plus a deep-merged override, validated again, so every ablation is one config away.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 
-import { ModelRefSchema, type ModelRef } from '../config/model';
+import { ModelRefSchema, resolveModelPathsIn, type ModelRef } from '../config/model';
 
 /** Teacher / assistant references: the one schema of lib/config/model.ts. */
 export { ModelRefSchema, type ModelRef };
@@ -181,7 +182,8 @@ export function loadExperimentConfig(path: string): ExperimentConfig {
   } catch (e) {
     throw new ConfigError(path, [(e as Error).message]);
   }
-  return parseExperimentConfig(raw, path);
+  // Model folders are written relative to the config file.
+  return parseExperimentConfig(resolveModelPathsIn(raw, dirname(resolve(path))), path);
 }
 
 /** Deep merge: plain objects merge key by key; arrays and scalars in `over` replace. */

@@ -61,3 +61,22 @@ describe('ModelRefSchema (lib/config/model)', () => {
     assert.ok(seen > 5, `only ${seen} model references found in configs/`);
   });
 });
+
+describe('resolveModelPathsIn (lib/config/model)', () => {
+  it('makes every dense / cross-encoder path absolute, in rows too, and leaves other keys alone', async () => {
+    const { resolveModelPathsIn } = await import('../../lib/config/model');
+    const raw = {
+      teacher: { name: 'CE', kind: 'cross-encoder', path: 'models/ce' },
+      assistants: [{ name: 'D', kind: 'dense', path: '/abs/d' }, { name: 'R', run: 'x' }],
+      student: { hfModel: 'rel/student' },
+      systems: [{ name: 'row', overrides: { assistants: [{ name: 'D2', kind: 'dense', path: 'd2' }] } }],
+    };
+    const out = resolveModelPathsIn(raw, '/cfg') as typeof raw;
+    assert.equal(out.teacher.path, resolve('/cfg/models/ce'));
+    assert.equal(out.assistants[0].path, '/abs/d');
+    assert.deepEqual(out.assistants[1], { name: 'R', run: 'x' });
+    assert.equal(out.student.hfModel, 'rel/student');
+    assert.equal(out.systems[0].overrides.assistants[0].path, resolve('/cfg/d2'));
+    assert.equal(raw.teacher.path, 'models/ce', 'the input is not modified');
+  });
+});
