@@ -79,7 +79,7 @@ describe('createScorer: dense and cross-encoder folders (lib/assistants/scorers/
     const second = await build();
     assert.deepEqual([...cachedBy(second.events, 'CE'), ...cachedBy(second.events, 'D')], Array(6).fill(true), 'rerun: nothing rescored');
     assert.deepEqual([...second.table.byQuery.values()].map((q) => q.scores.map((s) => [...s])), [...first.table.byQuery.values()].map((q) => q.scores.map((s) => [...s])));
-    // One byte of the cross-encoder's last weight (the classifier bias) changes: its chunks are recomputed, the dense ones are not.
+    // One byte of the cross-encoder's last tensor (classifier.weight; names are stored sorted) changes: its chunks are recomputed, the dense ones are not.
     const weights = join(dirs.ce, 'model.safetensors');
     const bytes = readFileSync(weights);
     bytes[bytes.length - 2] ^= 0x40;
