@@ -5,17 +5,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { ModelRefSchema, type ModelRef } from '../config/model';
 import { InputError } from '../io';
 
-/** A teacher or assistant: a run file's scores, only its rank order, or BM25 over the collection. */
-export const AssistantModelSpec = z.object({
-  name: z.string().min(1),
-  /** System name of the dataset's run file (default: `name`); unused for `bm25`. */
-  run: z.string().min(1).optional(),
-  kind: z.enum(['run', 'rank', 'bm25']).default('run'),
-}).strict();
+/** A teacher or assistant: the one model-reference schema (lib/config/model.ts). */
+export const AssistantModelSpec = ModelRefSchema;
 /** A validated teacher / assistant entry. */
-export type AssistantModelSpec = z.infer<typeof AssistantModelSpec>;
+export type AssistantModelSpec = ModelRef;
 
 /** The missing-score policy as configured (see `MissingPolicy`). */
 export const MissingScoreConfig = z.discriminatedUnion('kind', [

@@ -14,5 +14,8 @@ export * from './tableView';
 export * from './scorers/runFile';
 export * from './scorers/bm25';
 export * from './scorers/dense';
+export * from './scorers/crossEncoder';
+export * from './scorers/fingerprint';
+export * from './scorers/create';
 export * from './config';
 export * from './report';

@@ -7,13 +7,13 @@
 import { candidatesFromQrels, candidatesFromRuns, loadDataset, readTrecRun, type Dataset } from '../data';
 import type { CandidateLists, QueryId, Run, RunEntry } from '../data/types';
 import { evaluate } from '../eval';
-import type { AssistantsConfig, AssistantModelSpec } from './config';
-import { Bm25Scorer } from './scorers/bm25';
-import { RankOnlyScorer, RunFileScorer } from './scorers/runFile';
+import { runSystemOf } from '../config/model';
+import type { AssistantsConfig } from './config';
+import { createScorer, disposeScorers } from './scorers/create';
 import { buildScoreTable, missingCounts, type ScoreTableProgress } from './scoreTable';
 import { distanceToTeacher, selectAssistant } from './selection';
 import { FUSED, queryDistributions, runFromTable, type ViewOptions } from './tableView';
-import type { Scorer, ScoreTable } from './types';
+import type { ScoreTable } from './types';
 
 const MEASURES = ['nDCG@10', 'RR(rel=2)@10'] as const;
 const DISTANCES = ['kl', 'footrule', 'rbo'] as const;
@@ -46,26 +46,18 @@ export interface AssistantsReport {
   readonly perQueryKlChoice: Record<string, number>;
 }
 
-/** A Scorer for a teacher/assistant spec of the dataset. */
-export async function scorerFromSpec(spec: AssistantModelSpec, dataset: Dataset): Promise<Scorer> {
-  if (spec.kind === 'bm25') return new Bm25Scorer(spec.name);
-  const system = spec.run ?? spec.name;
-  const path = dataset.runFiles[system];
-  if (!path) throw new RangeError(`dataset ${dataset.name} has no run '${system}' (runs: ${Object.keys(dataset.runFiles).join(', ')})`);
-  return spec.kind === 'rank' ? RankOnlyScorer.fromFile(path, spec.name) : RunFileScorer.fromFile(path, spec.name);
-}
-
 async function configuredCandidates(config: AssistantsConfig, dataset: Dataset): Promise<CandidateLists> {
   if (config.candidates.from === 'pool') {
     if (!dataset.qrels) throw new RangeError(`candidates from 'pool' need qrels; ${dataset.name} has none`);
     return candidatesFromQrels(dataset.qrels);
   }
-  const specs = [config.teacher, ...config.assistants].filter((s) => s.kind !== 'bm25');
+  const specs = [config.teacher, ...config.assistants].filter((s) => runSystemOf(s) !== undefined);
   if (specs.length === 0) throw new RangeError("candidates from 'runs' need at least one run-backed model");
   const runs: Run[] = [];
   for (const s of specs) {
-    const path = dataset.runFiles[s.run ?? s.name];
-    if (!path) throw new RangeError(`dataset ${dataset.name} has no run '${s.run ?? s.name}'`);
+    const system = runSystemOf(s)!;
+    const path = dataset.runFiles[system];
+    if (!path) throw new RangeError(`dataset ${dataset.name} has no run '${system}'`);
     runs.push((await readTrecRun(path, { name: s.name })).value);
   }
   return candidatesFromRuns(runs, { depth: config.candidates.depth, queries: dataset.queries.queries.keys() });
@@ -84,12 +76,18 @@ function fusedRun(table: ScoreTable, view: ViewOptions): Run {
 /** Computes the report for a validated config (loads data, builds the score table). */
 export async function assistantsReport(config: AssistantsConfig, opts: { onProgress?: (p: ScoreTableProgress) => void } = {}): Promise<AssistantsReport & { table: ScoreTable }> {
   const dataset = await loadDataset(config.dataset);
-  const teacher = await scorerFromSpec(config.teacher, dataset);
-  const assistants = await Promise.all(config.assistants.map((a) => scorerFromSpec(a, dataset)));
+  const ctx = { source: dataset.name, runFiles: dataset.runFiles };
+  const teacher = await createScorer(config.teacher, ctx);
+  const assistants = await Promise.all(config.assistants.map((a) => createScorer(a, ctx)));
   const all = await configuredCandidates(config, dataset);
   const byQuery = new Map([...all.byQuery].filter(([, l]) => l.length >= 2));
   const queriesWithoutCandidates = [...all.byQuery.keys()].filter((q) => !byQuery.has(q));
-  const table = await buildScoreTable({ teacher, assistants, queries: dataset.queries, candidates: { byQuery }, collection: dataset.collection }, { cacheDir: config.cacheDir, onProgress: opts.onProgress });
+  let table: ScoreTable;
+  try {
+    table = await buildScoreTable({ teacher, assistants, queries: dataset.queries, candidates: { byQuery }, collection: dataset.collection }, { cacheDir: config.cacheDir, onProgress: opts.onProgress });
+  } finally {
+    await disposeScorers([teacher, ...assistants]);
+  }
   const view: ViewOptions = { distribution: config.distribution, missing: config.missing, fusion: config.fusion };
   const names = [...config.assistants.map((a) => a.name), FUSED];
   const sums: Record<string, Record<Distance, number>> = Object.fromEntries(names.map((n) => [n, { kl: 0, footrule: 0, rbo: 0 }]));

@@ -2,7 +2,10 @@
  * Builds a ScoreTable (models × (query, candidate), missing = NaN) by running each scorer over each
  * query's candidates. Every (scorer, query) chunk is cached on disk under a content-hash key and
  * written atomically, so an interrupted build resumes where it stopped and a changed input
- * (run file, query text, candidate list, collection) recomputes only what depends on it.
+ * recomputes only what depends on it. The key is the scorer's cacheKey (content of the run file
+ * or model weights) and the pair set: query id and text, the candidate ids, and either the
+ * candidates' own texts (scorers of scope `pairs`) or the whole collection (scope `collection`,
+ * e.g. BM25, whose idf depends on every passage).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +35,16 @@ export interface ScoreTableProgress {
 export interface ScoreTableOptions {
   readonly cacheDir?: string;
   readonly onProgress?: (p: ScoreTableProgress) => void;
+}
+
+/** Content fingerprint of the candidates' own passages (ids, titles, texts; absent ones marked). */
+export function candidatesFingerprint(collection: Collection, docIds: readonly DocId[]): string {
+  const parts: string[] = [];
+  for (const d of docIds) {
+    const p = collection.passages.get(d);
+    parts.push(d, p ? `${p.title ?? ''}\u0002${p.text}` : '\u0003absent');
+  }
+  return sha256(docIds.length, parts.join('\u0001'));
 }
 
 /** Content fingerprint of a collection (ids, titles and texts in order). */
@@ -72,16 +85,18 @@ export async function buildScoreTable(inputs: ScoreTableInputs, options: ScoreTa
   const models: ModelColumn[] = scorers.map((s, i) => ({ name: s.name, role: i === 0 ? 'teacher' : 'assistant' }));
   const unknown = [...inputs.candidates.byQuery.keys()].filter((q) => !inputs.queries.queries.has(q));
   if (unknown.length > 0) throw new RangeError(`buildScoreTable: ${unknown.length} candidate queries are not in ${inputs.queries.name} (${unknown.slice(0, 5).join(', ')})`);
-  const fingerprint = options.cacheDir ? collectionFingerprint(inputs.collection) : '';
+  const fingerprint = options.cacheDir && scorers.some((s) => s.cacheKey && s.scope !== 'pairs') ? collectionFingerprint(inputs.collection) : '';
   const total = scorers.length * inputs.candidates.byQuery.size;
   let done = 0;
   const byQuery = new Map<string, QueryScores>();
   for (const [qid, docIds] of inputs.candidates.byQuery) {
     const query = inputs.queries.queries.get(qid)!;
     const scores: Float64Array[] = [];
+    const pairsPrint = options.cacheDir ? candidatesFingerprint(inputs.collection, docIds) : '';
     for (const scorer of scorers) {
+      const data = scorer.scope === 'pairs' ? `pairs:${pairsPrint}` : fingerprint;
       const path = options.cacheDir && scorer.cacheKey
-        ? join(options.cacheDir, sha256(scorer.cacheKey).slice(0, 16), `${sha256(scorer.cacheKey, fingerprint, qid, query.text, docIds as DocId[])}.json`)
+        ? join(options.cacheDir, sha256(scorer.cacheKey).slice(0, 16), `${sha256(scorer.cacheKey, data, qid, query.text, docIds as DocId[])}.json`)
         : undefined;
       let s = path ? readChunk(path, docIds.length) : undefined;
       const cached = s !== undefined;

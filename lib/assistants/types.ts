@@ -31,6 +31,14 @@ export interface Scorer {
   readonly name: string;
   /** Content hash of what determines the scores (run file, weights, parameters); score tables are cached only for scorers that have one. */
   readonly cacheKey?: string;
+  /**
+   * What the scores depend on besides the model: `pairs` = only the query and the candidates'
+   * own texts (dense, cross-encoder, run files), so a cached chunk survives edits elsewhere in
+   * the collection; `collection` (default) = the whole collection (BM25's idf and lengths).
+   */
+  readonly scope?: 'pairs' | 'collection';
   /** Scores of `docIds` for `query`, aligned with `docIds`; NaN where the scorer has no score. */
   score(query: Query, docIds: readonly DocId[], collection: Collection): Promise<Float64Array>;
+  /** Releases what the scorer holds (ONNX sessions, tensors); absent when it holds nothing. */
+  dispose?(): Promise<void>;
 }

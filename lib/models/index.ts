@@ -11,5 +11,7 @@ export * from './checkpoint';
 export * from './glove';
 export * from './gloveStudent';
 export * from './loadEncoder';
+export * from './denseFolder';
 export * from './hubModel';
 export * from './onnx';
+export * from './crossEncoder';

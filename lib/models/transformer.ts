@@ -34,14 +34,20 @@ function drop(x: tf.Tensor, d: DropoutState | undefined): tf.Tensor {
   return d && d.rate > 0 ? tf.dropout(x, d.rate, undefined, d.nextSeed()) : x;
 }
 
-/** Token representations [batch, length, hidden] of one tower. */
-export function towerHidden(c: StudentConfig, p: ParamGetter, ids: tf.Tensor2D, mask: tf.Tensor2D, d?: DropoutState): tf.Tensor3D {
+/**
+ * Token representations [batch, length, hidden] of one tower. `tokenTypes` (BERT only) gives each
+ * token's segment (sequence pairs); without it every token is segment 0, as single texts are.
+ */
+export function towerHidden(c: StudentConfig, p: ParamGetter, ids: tf.Tensor2D, mask: tf.Tensor2D, d?: DropoutState, tokenTypes?: tf.Tensor2D): tf.Tensor3D {
   const [b, len] = ids.shape;
   const h = c.hidden;
   let x = embeddingLookup(p('embeddings.word') as tf.Tensor2D, ids); // [b, len, e]
   if ((c.embeddingDim ?? h) !== h) x = tf.matMul(x.reshape([b * len, -1]) as tf.Tensor2D, p('embeddings.projection') as tf.Tensor2D).reshape([b, len, h]);
   x = x.add(p('embeddings.position').slice([0, 0], [len, h]));
-  if (c.arch === 'bert') x = x.add(p('embeddings.token_type').slice([0, 0], [1, h]));
+  if (c.arch === 'bert') {
+    const types = p('embeddings.token_type') as tf.Tensor2D;
+    x = x.add(tokenTypes ? embeddingLookup(types, tokenTypes) : types.slice([0, 0], [1, h]));
+  }
   x = drop(layerNorm(x, p('embeddings.ln.gamma'), p('embeddings.ln.beta'), c.layerNormEps), d);
   const heads = c.heads;
   const dh = h / heads;

@@ -6,16 +6,18 @@
  * the variant's parameters and k, so a second call (or another process) reads them back.
  *
  * Variant names: `BM25` (k1 = 0.9, b = 0.4, title + text), `BM25-k<k1>-b<b>`, each optionally
- * suffixed `-title` or `-text` to index one field only (the scorer indexes `title text`, so a
- * field variant is the same scorer over a collection holding just that field).
+ * suffixed `-title` or `-text` to index one field only. A field empty in the whole collection
+ * (a collection without titles) is skipped with a note in the result, never a crash: the
+ * `-title` variant of such a collection is an empty run with that note.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Bm25Scorer, DEFAULT_BM25 } from '../assistants/scorers/bm25';
+import type { Bm25FieldName } from '../config/model';
+import { Bm25Scorer, DEFAULT_BM25, planBm25Index } from '../assistants/scorers/bm25';
 import { collectionFingerprint } from '../assistants/scoreTable';
 import { projectRoot } from '../data/paths';
 import { readTrecRun, writeTrecRun } from '../data/trec';
-import type { Collection, Passage, Qrels, QueryId, QuerySet, Run, RunEntry } from '../data/types';
+import type { Collection, Qrels, QueryId, QuerySet, Run, RunEntry } from '../data/types';
 import { evaluate } from '../eval';
 import { sha256 } from '../io';
 
@@ -60,6 +62,8 @@ export interface Bm25RunResult {
   readonly path: string;
   /** True when the file already existed (nothing was indexed or searched). */
   readonly cached: boolean;
+  /** Fields skipped because the collection has no text in them, naming dataset and run. */
+  readonly notes: readonly string[];
 }
 
 /** True for run names this module resolves (`bm25:` prefix). */
@@ -85,29 +89,14 @@ export function defaultBm25CacheDir(): string {
   return env !== undefined && env !== '' ? env : join(projectRoot(), '.cache', 'bm25-runs');
 }
 
-// Field views and fingerprints are computed once per collection object; scorers once per
-// (k1, b), so the wink index of a collection is built once per process and parameterisation.
-const fieldViews = new WeakMap<Collection, Map<Bm25Field, Collection>>();
+// Fingerprints are computed once per collection object; scorers once per (k1, b, field), so the
+// wink index of a collection is built once per process and parameterisation.
 const fingerprints = new WeakMap<Collection, string>();
 const scorers = new Map<string, Bm25Scorer>();
 const inFlight = new Map<string, Promise<Bm25RunResult>>();
 
-function fieldView(collection: Collection, field: Bm25Field): Collection {
-  if (field === 'all') return collection;
-  let views = fieldViews.get(collection);
-  if (!views) { views = new Map(); fieldViews.set(collection, views); }
-  let view = views.get(field);
-  if (!view) {
-    const passages = new Map<string, Passage>();
-    for (const [id, p] of collection.passages) {
-      // A passage without the field is not indexed: it cannot match, which is what BM25 would say.
-      const text = field === 'title' ? (p.title ?? '') : p.text;
-      if (text.trim() !== '') passages.set(id, { id, text });
-    }
-    view = { name: `${collection.name}[${field}]`, passages };
-    views.set(field, view);
-  }
-  return view;
+function fieldsOf(field: Bm25Field): readonly Bm25FieldName[] {
+  return field === 'all' ? DEFAULT_BM25.fields : [field];
 }
 
 function fingerprintOf(collection: Collection): string {
@@ -123,9 +112,9 @@ function queriesFingerprint(queries: QuerySet): string {
 }
 
 function scorerFor(v: Bm25Variant): Bm25Scorer {
-  const key = `${v.k1}/${v.b}`;
+  const key = `${v.k1}/${v.b}/${v.field}`;
   let s = scorers.get(key);
-  if (!s) { s = new Bm25Scorer(`BM25-k${v.k1}-b${v.b}`, { k1: v.k1, b: v.b }); scorers.set(key, s); }
+  if (!s) { s = new Bm25Scorer(`BM25-k${v.k1}-b${v.b}`, { k1: v.k1, b: v.b, fields: fieldsOf(v.field) }); scorers.set(key, s); }
   return s;
 }
 
@@ -133,14 +122,15 @@ function scorerFor(v: Bm25Variant): Bm25Scorer {
 export function bm25RunPath(source: Bm25RunSource, runName: string, opts: Bm25RunOptions = {}): string {
   const v = parseBm25RunName(runName);
   const k = opts.k ?? DEFAULT_BM25_RUN_DEPTH;
-  const scorer = scorerFor(v);
+  // The key of the default-field scorer, whatever the variant's field, so earlier cached runs stay valid.
+  const scorer = scorerFor({ ...v, field: 'all' });
   const key = sha256('bm25-run', { scorer: scorer.cacheKey, field: v.field, k }, fingerprintOf(source.collection), queriesFingerprint(source.queries)).slice(0, 16);
   const safe = runName.slice(BM25_RUN_PREFIX.length);
   return join(opts.cacheDir ?? defaultBm25CacheDir(), `${source.name}.${safe}.top${k}.${key}.trec`);
 }
 
 async function makeRun(source: Bm25RunSource, v: Bm25Variant, k: number, path: string): Promise<Run> {
-  const collection = fieldView(source.collection, v.field);
+  const collection = source.collection;
   const scorer = scorerFor(v);
   const byQuery = new Map<QueryId, RunEntry[]>();
   for (const [id, q] of source.queries.queries) {
@@ -161,12 +151,13 @@ export function bm25Run(source: Bm25RunSource, runName: string, opts: Bm25RunOpt
   let p = inFlight.get(path);
   if (!p) {
     p = (async (): Promise<Bm25RunResult> => {
+      const notes = planBm25Index(source.collection, fieldsOf(v.field)).notes.map((n) => `${source.name} ${runName}: ${n}`);
       if (existsSync(path)) {
         // Read back the written file, so a fresh and a cached call give the same run (scores as printed).
-        return { run: (await readTrecRun(path, { name: runName })).value, path, cached: true };
+        return { run: (await readTrecRun(path, { name: runName })).value, path, cached: true, notes };
       }
       await makeRun(source, v, k, path);
-      return { run: (await readTrecRun(path, { name: runName })).value, path, cached: false };
+      return { run: (await readTrecRun(path, { name: runName })).value, path, cached: false, notes };
     })();
     p.finally(() => inFlight.delete(path)).catch(() => {});
     inFlight.set(path, p);

@@ -4,16 +4,13 @@
  * config plus a deep-merged override, validated again, so every ablation is one config away.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 
-/** A teacher or assistant: a bundled run (scores), a rank-only run, or BM25 over the collection. */
-export const ModelRefSchema = z.strictObject({
-  name: z.string().min(1),
-  kind: z.enum(['run', 'rank', 'bm25']).default('run'),
-  /** System name of the run file in the dataset registry (e.g. SPLADE_P_P_ENSEMBLE_DISTIL). */
-  run: z.string().optional(),
-});
-export type ModelRef = z.infer<typeof ModelRefSchema>;
+import { ModelRefSchema, resolveModelPathsIn, type ModelRef } from '../config/model';
+
+/** Teacher / assistant references: the one schema of lib/config/model.ts. */
+export { ModelRefSchema, type ModelRef };
 
 const DataSchema = z.strictObject({
   /** Registry names whose queries are used for distillation (e.g. dl20, dl21, dl22). */
@@ -185,7 +182,8 @@ export function loadExperimentConfig(path: string): ExperimentConfig {
   } catch (e) {
     throw new ConfigError(path, [(e as Error).message]);
   }
-  return parseExperimentConfig(raw, path);
+  // Model folders are written relative to the config file.
+  return parseExperimentConfig(resolveModelPathsIn(raw, dirname(resolve(path))), path);
 }
 
 /** Deep merge: plain objects merge key by key; arrays and scalars in `over` replace. */

@@ -4,8 +4,8 @@
  * report.md + report.html with figures, and the manifest of every step. Re-running resumes.
  */
 import { join } from 'node:path';
-import { buildScoreTable, RunFileScorer, RankOnlyScorer, Bm25Scorer } from '../assistants';
-import type { Scorer, ScoreTable } from '../assistants/types';
+import { buildScoreTable, createScorer, disposeScorers } from '../assistants';
+import type { ScoreTable } from '../assistants/types';
 import { backendReport, initBackend, type BackendReport } from '../backend';
 import type { QueryId, Run } from '../data/types';
 import { evaluate, pairedTTest, randomizationTest } from '../eval';
@@ -71,14 +71,6 @@ export interface ReproduceOptions {
   readonly seeds?: readonly number[];
   /** Folder of the content-addressed steps and caches (default: outDir); experiments may share one. */
   readonly stepsDir?: string;
-}
-
-function scorerFor(ref: ModelRef, split: Split): Scorer {
-  if (ref.kind === 'bm25') return new Bm25Scorer(ref.name);
-  const run = split.runs.get(ref.run ?? ref.name);
-  if (!run) throw new Error(`split ${split.name} has no run '${ref.run ?? ref.name}' for model '${ref.name}'`);
-  const key = `${ref.kind}:${ref.run ?? ref.name}:${split.name}`;
-  return ref.kind === 'rank' ? new RankOnlyScorer(ref.name, run, key) : new RunFileScorer(ref.name, run, key);
 }
 
 /** Every teacher/assistant any row uses, by name (names must mean the same model in every row). */
@@ -157,11 +149,23 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
   const train = await loadSplit(experiment.data.train, systems, experiment.data.candidates.depth);
   log(`train split ${train.name}: ${train.candidates.byQuery.size} queries with candidates, ${train.collection.passages.size} passages`);
   for (const w of train.warnings) log(`  note: ${w}`);
-  const tableKey = store.keyOf('score-table', { split: train.name, systems, depth: experiment.data.candidates.depth, models });
-  const rawTable: ScoreTable = await buildScoreTable(
-    { teacher: scorerFor(models.teacher, train), assistants: models.assistants.map((a) => scorerFor(a, train)), queries: train.queries, candidates: train.candidates, collection: train.collection },
-    { cacheDir: join(stepsDir, 'cache', 'scores') },
-  );
+  const ctx = { source: `split ${train.name}`, runs: train.runs };
+  const teacherScorer = await createScorer(models.teacher, ctx);
+  const assistantScorers = await Promise.all(models.assistants.map((a) => createScorer(a, ctx)));
+  // The scorers' content keys (run entries, model bytes) make the table's key change with its inputs.
+  const tableKey = store.keyOf('score-table', {
+    split: train.name, systems, depth: experiment.data.candidates.depth, models,
+    scorers: [teacherScorer, ...assistantScorers].map((s) => s.cacheKey ?? null),
+  });
+  let rawTable: ScoreTable;
+  try {
+    rawTable = await buildScoreTable(
+      { teacher: teacherScorer, assistants: assistantScorers, queries: train.queries, candidates: train.candidates, collection: train.collection },
+      { cacheDir: join(stepsDir, 'cache', 'scores') },
+    );
+  } finally {
+    await disposeScorers([teacherScorer, ...assistantScorers]);
+  }
 
   // Held-out slice: a seeded sample of the labelled training queries.
   const labelled = labelledQueries(train, relLevel);

@@ -6,6 +6,7 @@
  */
 import { candidatesFromRuns, loadDataset, readTrecRun } from '../data';
 import type { CandidateLists, Collection, DocId, Passage, Qrels, Query, QueryId, QuerySet, Run, RunEntry } from '../data/types';
+import { runSystemOf } from '../config/model';
 import type { MethodConfig, ModelRef } from './config';
 import { bm25Run, DEFAULT_BM25_FAMILY, DEFAULT_BM25_RUN_DEPTH, isBm25RunName } from './bm25Runs';
 
@@ -30,7 +31,7 @@ export interface Split {
 export function candidateSystems(config: MethodConfig): string[] {
   if (config.data.candidates.runs) return config.data.candidates.runs;
   const refs: ModelRef[] = [config.teacher, ...config.assistants];
-  return [...new Set(refs.filter((r) => r.kind !== 'bm25').map((r) => r.run ?? r.name))];
+  return [...new Set(refs.flatMap((r) => runSystemOf(r) ?? []))];
 }
 
 const splitCache = new Map<string, Promise<Split>>();
@@ -80,7 +81,8 @@ async function assembleSplit(datasets: readonly string[], wanted: readonly strin
       ? (Object.keys(d.runFiles).length === 0 ? DEFAULT_BM25_FAMILY : [])
       : wanted.filter((s) => isBm25RunName(s) && d.runFiles[s] === undefined);
     for (const system of generated) {
-      const { run } = await bm25Run(d, system, { k: Math.max(depth, DEFAULT_BM25_RUN_DEPTH) });
+      const { run, notes } = await bm25Run(d, system, { k: Math.max(depth, DEFAULT_BM25_RUN_DEPTH) });
+      warnings.push(...notes);
       const into = runEntries.get(system) ?? new Map<QueryId, readonly RunEntry[]>();
       for (const [q, e] of run.byQuery) into.set(q, e);
       runEntries.set(system, into);

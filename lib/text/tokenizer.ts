@@ -84,6 +84,26 @@ export class WordPieceTokenizer {
     return ids.length <= maxLength ? ids : [...ids.slice(0, maxLength - 1), ids[ids.length - 1]];
   }
 
+  /**
+   * Ids and token types of a sequence pair, `[CLS] a [SEP] b [SEP]` (types 0 … 0 1 … 1), as BERT
+   * cross-encoders read it; over `maxLength`, tokens are cut from the end of the longer text first
+   * (Hugging Face's `longest_first`).
+   */
+  encodePair(a: string, b: string, maxLength: number): { ids: number[]; typeIds: number[] } {
+    if (!Number.isInteger(maxLength) || maxLength < 3) throw new Error(`tokenizer: pair maxLength must be an integer ≥ 3, got ${maxLength}`);
+    const x = this.hf.encode(a, { add_special_tokens: false });
+    const y = this.hf.encode(b, { add_special_tokens: false });
+    let nx = x.length;
+    let ny = y.length;
+    while (nx + ny > maxLength - 3) {
+      if (ny >= nx) ny -= 1;
+      else nx -= 1;
+    }
+    const ids = [this.clsId, ...x.slice(0, nx), this.sepId, ...y.slice(0, ny), this.sepId];
+    const typeIds = ids.map((_, i) => (i < nx + 2 ? 0 : 1));
+    return { ids, typeIds };
+  }
+
   /** Rows of ids padded to one length (`length`, default the longest row, at least 2), with their mask. */
   padRows(rows: readonly (readonly number[])[], length = Math.max(2, ...rows.map((r) => r.length))): TokenizedBatch {
     const ids = new Int32Array(rows.length * length).fill(this.padId);

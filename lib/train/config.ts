@@ -4,14 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ModelRefSchema as ModelRef } from '../config/model';
 import { InputError } from '../io';
-
-const ModelRef = z.strictObject({
-  name: z.string().min(1),
-  /** System name of the dataset's run file (default: name). */
-  run: z.string().min(1).optional(),
-  kind: z.enum(['run', 'rank', 'bm25']).default('run'),
-});
 
 /** Validated training configuration. */
 export const TrainConfigSchema = z.strictObject({

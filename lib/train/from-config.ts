@@ -4,11 +4,12 @@
  * create the student, train with checkpoints, and save the final model in Hugging Face format.
  */
 import { join } from 'node:path';
+import { runSystemOf } from '../config/model';
 import { candidatesFromRuns, loadDataset, readTrecRun } from '../data';
 import { dataRoot } from '../data/paths';
 import type { CandidateLists, QueryId, Run } from '../data/types';
 import { fillScoreTable } from '../assistants/missing';
-import { scorerFromSpec } from '../assistants/report';
+import { createScorer, disposeScorers } from '../assistants/scorers/create';
 import { buildScoreTable } from '../assistants/scoreTable';
 import type { ScoreTable } from '../assistants/types';
 import { createDualEncoder, type StudentDualEncoder } from '../models/dualEncoder';
@@ -69,20 +70,28 @@ export async function trainFromConfig(config: TrainConfig, o: TrainFromConfigOpt
   const specs = [config.teacher, ...config.assistants];
   log(`dataset ${dataset.name}: ${dataset.queries.queries.size} queries, ${dataset.collection.passages.size} passages`);
   const runs: Run[] = [];
-  for (const s of specs.filter((x) => x.kind !== 'bm25')) {
-    const path = dataset.runFiles[s.run ?? s.name];
-    if (!path) throw new Error(`dataset ${dataset.name} has no run '${s.run ?? s.name}' (runs: ${Object.keys(dataset.runFiles).join(', ')})`);
+  for (const s of specs) {
+    const system = runSystemOf(s);
+    if (system === undefined) continue;
+    const path = dataset.runFiles[system];
+    if (!path) throw new Error(`dataset ${dataset.name} has no run '${system}' (runs: ${Object.keys(dataset.runFiles).join(', ')})`);
     runs.push((await readTrecRun(path, { name: s.name })).value);
   }
   if (runs.length === 0) throw new Error('train: candidates come from runs; configure at least one run-backed model');
   const all = candidatesFromRuns(runs, { depth: config.candidates.depth, queries: dataset.queries.queries.keys() });
   const candidates: CandidateLists = { byQuery: new Map([...all.byQuery].filter(([, l]) => l.length >= 2)) };
-  const teacher = await scorerFromSpec(config.teacher, dataset);
-  const assistants = await Promise.all(config.assistants.map((a) => scorerFromSpec(a, dataset)));
-  const raw = await buildScoreTable(
-    { teacher, assistants, queries: dataset.queries, candidates, collection: dataset.collection },
-    { cacheDir: join(o.outDir, 'score-cache') },
-  );
+  const ctx = { source: dataset.name, runFiles: dataset.runFiles };
+  const teacher = await createScorer(config.teacher, ctx);
+  const assistants = await Promise.all(config.assistants.map((a) => createScorer(a, ctx)));
+  let raw: ScoreTable;
+  try {
+    raw = await buildScoreTable(
+      { teacher, assistants, queries: dataset.queries, candidates, collection: dataset.collection },
+      { cacheDir: join(o.outDir, 'score-cache') },
+    );
+  } finally {
+    await disposeScorers([teacher, ...assistants]);
+  }
   // A model with no score at all for a query stays NaN there (as before the shared helper).
   const { table, filled } = fillScoreTable(raw, { kind: 'min-minus-margin', margin: config.missing.margin }, { keepUnscored: true });
 

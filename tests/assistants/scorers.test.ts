@@ -63,7 +63,7 @@ describe('AssistantsConfig', () => {
     assert.deepEqual([min.distribution, min.fusion.method, min.missing, min.candidates, min.selection.measure], [{ normalise: 'zscore', temperature: 0.5 }, 'mean', { kind: 'min-minus-margin', margin: 'std' }, { from: 'runs', depth: 100 }, 'kl']);
   });
   it('names the offending field', () => {
-    assert.throws(() => parseAssistantsConfig({ dataset: 'dl19', teacher: { name: 'T' }, assistants: [{ name: 'A', kind: 'dense' }] }, 'x.json'), /x\.json.*assistants\.0\.kind/);
+    assert.throws(() => parseAssistantsConfig({ dataset: 'dl19', teacher: { name: 'T' }, assistants: [{ name: 'A', kind: 'splade' }] }, 'x.json'), /x\.json.*assistants\.0\.kind/);
     assert.throws(() => parseAssistantsConfig({ dataset: 'dl19', teacher: { name: 'T' }, assistants: [{ name: 'T' }] }), /used twice/);
   });
 });

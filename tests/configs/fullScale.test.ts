@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { runSystemOf } from '../../lib/config/model';
 import { dataRoot, projectRoot } from '../../lib/data/paths';
 import { FULL_SCALE_DATASETS } from '../../lib/data/fullScale';
 import { loadDataset } from '../../lib/data/registry';
@@ -39,7 +40,7 @@ describe('configs/*-full.json', () => {
         assert.equal(new Set(rows.map((r) => r.name)).size, rows.length, 'row names are unique');
         for (const ref of config.compareTo) assert.ok(config.systems.some((s) => s.name === ref), `compareTo '${ref}' is not a row`);
         for (const s of config.systems.filter((x) => x.kind === 'run')) {
-          assert.ok(s.run && [config.teacher, ...config.assistants].some((m) => m.run === s.run), `run row '${s.name}' is not one of the models`);
+          assert.ok(s.run && [config.teacher, ...config.assistants].some((m) => runSystemOf(m) === s.run), `run row '${s.name}' is not one of the models`);
         }
         // The ablation rows differ from the base where they say.
         const byName = Object.fromEntries(rows.map((r) => [r.name, r]));

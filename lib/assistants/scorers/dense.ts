@@ -6,23 +6,37 @@ import type { Collection, DocId, Query } from '../../data/types';
 import type { Encoder } from '../../models/types';
 import type { Scorer } from '../types';
 
-/** Options of {@link DenseScorer}: encode batch size and the cache key (content hash of the weights). */
+/** Options of {@link DenseScorer}: name, encode batch size, cache key (content hash of the weights), and what disposes the encoder. */
 export interface DenseScorerOptions {
+  /** Column name (default: the encoder's name). */
+  readonly name?: string;
   readonly batchSize?: number;
   readonly cacheKey?: string;
+  /** Releases the encoder (an opened model folder); absent when the caller owns it. */
+  readonly dispose?: () => Promise<void>;
 }
 
 /** Dot-product scores from an encoder; a candidate absent from the collection is NaN. */
 export class DenseScorer implements Scorer {
   readonly name: string;
   readonly cacheKey?: string;
+  /** Scores depend on the query and candidate texts only. */
+  readonly scope = 'pairs' as const;
   private readonly batchSize: number;
+  private readonly release?: () => Promise<void>;
   private readonly passageCache = new Map<DocId, Float32Array>();
 
   constructor(private readonly encoder: Encoder, options: DenseScorerOptions = {}) {
-    this.name = encoder.name;
+    this.name = options.name ?? encoder.name;
     this.cacheKey = options.cacheKey;
     this.batchSize = options.batchSize ?? 32;
+    this.release = options.dispose;
+  }
+
+  /** Releases the encoder when this scorer owns it (see options.dispose); the embedding cache too. */
+  async dispose(): Promise<void> {
+    this.passageCache.clear();
+    await this.release?.();
   }
 
   /** Number of passage embeddings held in the cache. */

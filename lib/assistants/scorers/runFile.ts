@@ -21,6 +21,8 @@ function lookup(table: Map<QueryId, Map<DocId, number>>, query: Query, docIds: r
 
 /** The run's own scores (missing = NaN). */
 export class RunFileScorer implements Scorer {
+  /** A run's score of a pair never depends on the rest of the collection. */
+  readonly scope = 'pairs' as const;
   private readonly table: Map<QueryId, Map<DocId, number>>;
   constructor(readonly name: string, run: Run, readonly cacheKey?: string) {
     this.table = entryTable(run, (_rank, score) => score);
@@ -42,6 +44,8 @@ export class RunFileScorer implements Scorer {
  * first-stage scores): score = −rank, using the file's rank column.
  */
 export class RankOnlyScorer implements Scorer {
+  /** A run's rank of a pair never depends on the rest of the collection. */
+  readonly scope = 'pairs' as const;
   private readonly table: Map<QueryId, Map<DocId, number>>;
   constructor(readonly name: string, run: Run, readonly cacheKey?: string) {
     this.table = entryTable(run, (rank) => -rank);

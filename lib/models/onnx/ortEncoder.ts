@@ -59,7 +59,7 @@ export interface OnnxEncoderOptions {
 }
 
 /** int32 → int64 ids; on little-endian hosts by writing the two 32-bit halves (no BigInt per element). */
-function toInt64(a: Int32Array): BigInt64Array {
+export function toInt64(a: Int32Array): BigInt64Array {
   const out = new BigInt64Array(a.length);
   if (LITTLE_ENDIAN_HOST) {
     const halves = new Int32Array(out.buffer);

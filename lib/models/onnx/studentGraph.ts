@@ -21,7 +21,7 @@ const ints = (value: number[]): OnnxAttribute => ({ kind: 'ints', value });
 const float = (value: number): OnnxAttribute => ({ kind: 'float', value });
 
 /** Collects nodes and initializers; every op gets a fresh output name. */
-class GraphBuilder {
+export class GraphBuilder {
   readonly nodes: OnnxNode[] = [];
   readonly initializers: OnnxTensor[] = [];
   private readonly constants = new Map<string, string>();
@@ -61,12 +61,25 @@ function softplus(x: number): number {
   return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
 }
 
+/** Options of {@link addTowerBody}. */
+export interface TowerBodyOptions {
+  /** Read segment ids from the `token_type_ids` input (sequence pairs); otherwise every token is segment 0. */
+  readonly tokenTypesInput?: boolean;
+}
+
+/** Graph values of a tower body: token states [batch, len, hidden], the float mask, and the weight reader. */
+export interface TowerBody {
+  readonly hidden: string;
+  readonly maskF: string;
+  readonly w: (local: string) => { readonly shape: readonly number[]; readonly data: Float32Array };
+  readonly param: (local: string) => string;
+}
+
 /**
- * Builds the graph of one tower. `prefix` selects the tower's weights ('' for shared towers,
- * 'query.' / 'passage.' otherwise).
+ * Adds the nodes of one tower up to its token states: `towerHidden` of transformer.ts op for op.
+ * `prefix` selects the tower's weights ('' for shared towers, 'query.' / 'passage.' otherwise).
  */
-export function buildStudentGraph(c: StudentConfig, weights: WeightMap, prefix: string): OnnxGraph {
-  const g = new GraphBuilder();
+export function addTowerBody(g: GraphBuilder, c: StudentConfig, weights: WeightMap, prefix: string, opts: TowerBodyOptions = {}): TowerBody {
   const w = (local: string) => {
     const t = weights[prefix + local];
     if (!t) throw new Error(`ONNX export: weights lack ${prefix + local}`);
@@ -86,8 +99,9 @@ export function buildStudentGraph(c: StudentConfig, weights: WeightMap, prefix: 
   let x = g.op('Gather', [g.tensor(`${prefix}embeddings.word_folded`, [word.shape[0], h], table), ids], { axis: int(0) });
   const length = g.op('Shape', [ids], { start: int(1), end: int(2) });
   x = g.op('Add', [x, g.op('Slice', [param('embeddings.position'), g.int64([0]), length, g.int64([0])])]);
-  // towerHidden always adds token-type row 0 (single-segment inputs), whatever ids a caller feeds.
-  if (c.arch === 'bert') x = g.op('Add', [x, g.tensor(`${prefix}embeddings.token_type.row0`, [h], w('embeddings.token_type').data.slice(0, h))]);
+  // Single texts: token-type row 0, whatever ids a caller feeds (as towerHidden without types).
+  if (c.arch === 'bert' && opts.tokenTypesInput) x = g.op('Add', [x, g.op('Gather', [param('embeddings.token_type'), ONNX_INPUTS.tokenTypes], { axis: int(0) })]);
+  else if (c.arch === 'bert') x = g.op('Add', [x, g.tensor(`${prefix}embeddings.token_type.row0`, [h], w('embeddings.token_type').data.slice(0, h))]);
   x = layerNorm(x, 'embeddings.ln');
 
   const maskF = g.op('Cast', [mask], { to: int(ONNX_FLOAT) });
@@ -120,6 +134,19 @@ export function buildStudentGraph(c: StudentConfig, weights: WeightMap, prefix: 
     }
     x = g.op('Reshape', [x2, g.op('Concat', [batchLength, g.int64([h])], { axis: int(0) })]);
   }
+  return { hidden: x, maskF, w, param };
+}
+
+/**
+ * Builds the graph of one tower. `prefix` selects the tower's weights ('' for shared towers,
+ * 'query.' / 'passage.' otherwise).
+ */
+export function buildStudentGraph(c: StudentConfig, weights: WeightMap, prefix: string): OnnxGraph {
+  const g = new GraphBuilder();
+  const { hidden, maskF, w } = addTowerBody(g, c, weights, prefix);
+  const h = c.hidden;
+  const { ids, mask } = ONNX_INPUTS;
+  const x = hidden;
   g.op('Identity', [x], undefined, ONNX_OUTPUTS.hidden);
 
   let pooled: string;
