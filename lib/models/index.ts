@@ -13,3 +13,5 @@ export * from './gloveStudent';
 export * from './loadEncoder';
 export * from './hubModel';
 export * from './onnx';
+export * from './presets';
+export * from './lexical';
