@@ -7,7 +7,7 @@
  *   start's top 10 of their training candidates (lib/curriculum's rule);
  * - kd: `train()` from SPLADE++ scores of the DL20 training candidates (β = 1 only), DL19 before/after.
  * usage: npx tsx bench/lexical.ts [--dims 1024,4096] [--seeds 1,2,3] [--steps 300] [--lr 0.05]
- *        [--tau 0.05] [--kd-dims 4096] [--no-kd]
+ *        [--tau 0.05] [--kd-dims 4096] [--no-kd] [--no-start]
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -34,7 +34,7 @@ const { values: a } = parseArgs({
   options: {
     dims: { type: 'string', default: '1024,4096' }, seeds: { type: 'string', default: '1,2,3' },
     steps: { type: 'string', default: '300' }, lr: { type: 'string', default: '0.05' }, tau: { type: 'string', default: '0.05' },
-    'kd-dims': { type: 'string', default: '4096' }, 'no-kd': { type: 'boolean', default: false },
+    'kd-dims': { type: 'string', default: '4096' }, 'no-kd': { type: 'boolean', default: false }, 'no-start': { type: 'boolean', default: false },
   },
 });
 const list = (s: string) => s.split(',').map(Number);
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
 
   const start: Record<string, unknown>[] = [];
   const wrong: Record<string, unknown>[] = [];
-  for (const dim of list(a.dims!)) {
+  for (const dim of a['no-start'] ? [] : list(a.dims!)) {
     for (const seed of list(a.seeds!)) {
       const m19 = createHashedLexicalStudent({ config: { dim }, idfTexts: texts.dl20, seed });
       const m20 = createHashedLexicalStudent({ config: { dim }, idfTexts: texts.dl19, seed });
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
         const heldBefore = mean(perQuery(train20, await rerankCandidates(model, train20, heldOut)).values());
         const t0 = Date.now();
         const result = await train(model, groups, {
-          steps: Number(a.steps), batchSize: 4, lr: Number(a.lr), seed, progress: 'off',
+          steps: Number(a.steps), batchSize: 4, lr: Number(a.lr), seed, progress: 'none',
           loss: { alpha: 0, beta: 1, gamma: 0, studentTemperature: Number(a.tau) },
         });
         const trainSeconds = (Date.now() - t0) / 1000;

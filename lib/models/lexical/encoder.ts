@@ -21,6 +21,8 @@ export const LEXICAL_PARAMS = { query: 'query.term_weight', passage: 'passage.te
 
 const KINDS: readonly TextKind[] = ['query', 'passage'];
 let instanceCounter = 0;
+/** Memory for cached term vectors per encoder (8192 terms at dim 4096). */
+const CACHE_BYTES = 128 * 2 ** 20;
 
 /** A trainable hashed lexical dual encoder (see the module comment). */
 export class HashedLexicalEncoder implements TrainableDualEncoder {
@@ -32,6 +34,9 @@ export class HashedLexicalEncoder implements TrainableDualEncoder {
   // tokenize() keeps each batch's analysed texts here: the hash vectors need the term strings
   // (unseen terms share a weight row but not a vector), which the id tensors cannot carry.
   private readonly analysed = new WeakMap<TokenBatch, TermCounts[]>();
+  // Term vectors already expanded (first come, up to CACHE_BYTES): adding a stored vector is ~3×
+  // faster than regenerating its signs, and frequent terms come first in any pool.
+  private readonly vectors = new Map<string, Float32Array>();
 
   constructor(
     readonly config: LexicalConfig,
@@ -79,6 +84,17 @@ export class HashedLexicalEncoder implements TrainableDualEncoder {
     return this.index.get(term) ?? this.vocabulary.terms.length;
   }
 
+  /** The unit ±1/√dim vector of a term (cached while the budget lasts). */
+  private termVector(term: string): Float32Array {
+    let v = this.vectors.get(term);
+    if (!v) {
+      v = new Float32Array(this.dim);
+      addTermVector(term, this.seed, this.dim, 1, v);
+      if ((this.vectors.size + 1) * this.dim * 4 <= CACHE_BYTES) this.vectors.set(term, v);
+    }
+    return v;
+  }
+
   /** BM25 saturation tf·(k1+1)/(tf + k1·(1 − b + b·len/avglen)); queries use b = 0. */
   private saturate(tf: number, length: number, kind: TextKind): number {
     const { k1 } = this.config;
@@ -113,7 +129,7 @@ export class HashedLexicalEncoder implements TrainableDualEncoder {
     const hashed = new Float32Array(u * this.dim);
     const rowIds = new Int32Array(u).fill(this.vocabulary.terms.length);
     for (const [t, k] of local) {
-      addTermVector(t, this.seed, this.dim, 1, hashed, k * this.dim);
+      hashed.set(this.termVector(t), k * this.dim);
       rowIds[k] = this.row(t);
     }
     return tf.tidy(() => {
@@ -135,7 +151,9 @@ export class HashedLexicalEncoder implements TrainableDualEncoder {
       const r = this.analyse(text);
       r.terms.forEach((t, j) => {
         const row = this.row(t);
-        addTermVector(t, this.seed, dim, this.saturate(r.counts[j], r.length, kind) * pow[row] * Math.exp(weight[row]), out, i * dim);
+        const c = this.saturate(r.counts[j], r.length, kind) * pow[row] * Math.exp(weight[row]);
+        const v = this.termVector(t);
+        for (let k = 0, o = i * dim; k < dim; k++) out[o + k] += c * v[k];
       });
       if (kind === 'query' && this.config.normalizeQueries) {
         let sq = 0;
