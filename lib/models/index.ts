@@ -15,3 +15,4 @@ export * from './hubModel';
 export * from './onnx';
 export * from './presets';
 export * from './lexical';
+export * from './studentModel';

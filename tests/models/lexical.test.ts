@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
-  addTermVector, createHashedLexicalStudent, LEXICAL_CHECKPOINT_FILES, LEXICAL_PARAMS, loadLexicalCheckpoint, saveLexicalCheckpoint, STUDENT_PRESETS,
+  addTermVector, createHashedLexicalStudent, LEXICAL_CHECKPOINT_FILES, LEXICAL_PARAMS, loadLexicalCheckpoint, loadStudentCheckpoint, saveLexicalCheckpoint, saveStudentCheckpoint, STUDENT_PRESETS, withStudentEncoder,
 } from '../../lib/models';
 import { termCounts } from '../../lib/text/analyzer';
 import { bm25Idf, termStats } from '../../lib/text/termStats';
@@ -124,6 +124,18 @@ describe('models/lexical (hashed lexical student)', () => {
     const terms = join(dir, LEXICAL_CHECKPOINT_FILES.terms);
     writeFileSync(terms, readFileSync(terms, 'utf8').replace(/\n/, '\nbroken line\n'));
     assert.throws(() => loadLexicalCheckpoint(dir), /terms\.tsv:2: expected/);
+    model.dispose();
+    m.dispose();
+  });
+
+  it('saves, loads and encodes through the student-kind-neutral helpers', async () => {
+    const m = createHashedLexicalStudent({ config: { dim: 64 }, idfTexts: COLLECTION, seed: 5 });
+    const dir = mkdtempSync(join(tmpdir(), 'lexical-student-'));
+    await saveStudentCheckpoint(dir, m);
+    const { model } = await loadStudentCheckpoint(dir);
+    const engine = await withStudentEncoder(model, async (e, how) => { assert.deepEqual((await e.encode(QUERIES, 'query')).data, (await m.encode(QUERIES, 'query')).data); return how; });
+    assert.equal(engine, 'js');
+    await assert.rejects(loadStudentCheckpoint(tmpdir()), /no student checkpoint/);
     model.dispose();
     m.dispose();
   });
