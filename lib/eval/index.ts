@@ -9,5 +9,9 @@ export {
   pairedValues, pairedTTest, randomizationTest, seededRandom,
   type PairedValues, type PairedTestResult, type TTestResult, type RandomizationOptions, type RandomizationResult,
 } from './significance';
-export { regularizedIncompleteBeta, logGamma, studentTTwoSided } from './special-functions';
+export { regularizedIncompleteBeta, regularizedLowerGamma, normalCdf, logGamma, studentTTwoSided } from './special-functions';
+export {
+  pairedTTestPower, minimumDetectableDifference, detectableFromDifferences, requiredQueries, differenceSd, studentTTwoSidedQuantile,
+  type DetectableDifference, type PowerOptions,
+} from './power';
 export { resultsTable, type ResultRow, type ResultsTableOptions } from './table';

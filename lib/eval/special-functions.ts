@@ -64,3 +64,44 @@ export function studentTTwoSided(t: number, df: number): number {
   if (!Number.isFinite(t)) return Number.isNaN(t) ? NaN : 0;
   return regularizedIncompleteBeta(df / (df + t * t), df / 2, 0.5);
 }
+
+/** Regularized lower incomplete gamma P(a, x) (series below a + 1, Lentz continued fraction above). */
+export function regularizedLowerGamma(a: number, x: number): number {
+  if (!(a > 0)) throw new Error(`incomplete gamma needs a > 0, got ${a}`);
+  if (!(x >= 0)) throw new Error(`incomplete gamma needs x >= 0, got ${x}`);
+  if (x === 0) return 0;
+  const lnFront = a * Math.log(x) - x - logGamma(a);
+  if (x < a + 1) {
+    let term = 1 / a;
+    let sum = term;
+    for (let n = 1; n < 10000; n++) {
+      term *= x / (a + n);
+      sum += term;
+      if (Math.abs(term) < Math.abs(sum) * 1e-16) return sum * Math.exp(lnFront);
+    }
+    throw new Error(`incomplete gamma series did not converge (a=${a}, x=${x})`);
+  }
+  const TINY = 1e-300;
+  let b = x + 1 - a;
+  let c = 1 / TINY;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 10000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b; if (Math.abs(d) < TINY) d = TINY;
+    c = b + an / c; if (Math.abs(c) < TINY) c = TINY;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-16) return 1 - Math.exp(lnFront) * h;
+  }
+  throw new Error(`incomplete gamma fraction did not converge (a=${a}, x=${x})`);
+}
+
+/** Standard normal CDF Φ(x) = (1 + erf(x/√2))/2, with erf from the incomplete gamma P(½, x²/2). */
+export function normalCdf(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  const p = regularizedLowerGamma(0.5, (x * x) / 2) / 2;
+  return x >= 0 ? 0.5 + p : 0.5 - p;
+}

@@ -15,3 +15,6 @@ export * from './denseFolder';
 export * from './hubModel';
 export * from './onnx';
 export * from './crossEncoder';
+export * from './presets';
+export * from './lexical';
+export * from './studentModel';
