@@ -51,6 +51,8 @@ export function ensureWritableFolder(dir: string): string {
   try {
     mkdirSync(abs, { recursive: true });
   } catch (e) {
+    // A recursive mkdir on a read-only file system reports ENOENT: probe the deepest existing folder for the real reason.
+    probe(existingAncestor(abs));
     throw namedWriteError(dir, e);
   }
   probe(abs);
