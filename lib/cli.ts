@@ -3,6 +3,7 @@
  * loaded lazily so `--help` stays fast and a broken optional dependency only affects its command.
  */
 import { UsageError } from './cli/args';
+import { InputError, LockedError, OutputError } from './io';
 
 /** A subcommand module: `run` returns the process exit code. */
 export interface Command {
@@ -70,6 +71,11 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`mta4dpr ${name}: ${e.message}`);
       if (e.usage) console.error(`usage: ${e.usage}`);
       return 2;
+    }
+    // Bad input files, unwritable outputs and a folder held by another run are user errors: no stack.
+    if (e instanceof InputError || e instanceof OutputError || e instanceof LockedError) {
+      console.error(`mta4dpr ${name}: ${e.message}`);
+      return 1;
     }
     if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((e as Error).message).includes(`cli/${name}`)) {
       console.error(`mta4dpr: command '${name}' is not built in this version.`);

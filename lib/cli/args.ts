@@ -40,3 +40,23 @@ export function numberFlag(values: Record<string, unknown>, name: string, fallba
   if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${String(v)}'`);
   return n;
 }
+
+/** Parses an integer flag in [min, max], failing with the flag's name otherwise (`--k 2.5`, `--k 0`). */
+export function intFlag(values: Record<string, unknown>, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER, usage?: string): number {
+  const v = values[name];
+  if (v === undefined) return fallback;
+  const n = typeof v === 'string' && /^[+-]?\d+$/.test(v.trim()) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in ${min}…${max}`;
+    throw new UsageError(`--${name} must be an integer ${range}, got '${String(v)}'`, usage);
+  }
+  return n;
+}
+
+/** A name flag (run tag, row name): non-empty, no whitespace, so it survives a TREC run's columns. */
+export function nameFlag(values: Record<string, unknown>, name: string, usage?: string): string | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v === '' || /\s/.test(v)) throw new UsageError(`--${name} must be a non-empty name without spaces, got '${String(v)}'`, usage);
+  return v;
+}

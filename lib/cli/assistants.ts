@@ -4,6 +4,7 @@
  */
 import type { Command } from '../cli';
 import { parseFlags, requireFlag } from './args';
+import { ensureWritableFolder, lockFolder } from '../io';
 import { loadAssistantsConfig } from '../assistants/config';
 import { assistantsReport, formatAssistantsReport } from '../assistants/report';
 
@@ -18,9 +19,17 @@ export const command: Command = {
       return 0;
     }
     const config = await loadAssistantsConfig(requireFlag(flags, 'config', USAGE));
-    const { table: _table, ...report } = await assistantsReport(config, {
-      onProgress: flags.json ? undefined : (p) => { if (p.done === p.total) process.stderr.write(`scored ${p.total} (model, query) chunks\n`); },
-    });
+    // The only folder this command writes is its score cache: one writer at a time, checked first.
+    const lock = config.cacheDir === undefined ? undefined : lockFolder(ensureWritableFolder(config.cacheDir), 'mta4dpr assistants');
+    let full;
+    try {
+      full = await assistantsReport(config, {
+        onProgress: flags.json ? undefined : (p) => { if (p.done === p.total) process.stderr.write(`scored ${p.total} (model, query) chunks\n`); },
+      });
+    } finally {
+      lock?.release();
+    }
+    const { table: _table, ...report } = full;
     console.log(flags.json ? JSON.stringify(report, null, 2) : formatAssistantsReport(report));
     return 0;
   },

@@ -1,6 +1,7 @@
 /**
  * `mta4dpr encode`: embeds a TSV of `id\ttext` with a dual encoder into a float32 .npy (input order)
- * plus `<out>.ids.txt`.
+ * plus `<out>.ids.txt`. Flags and the output are checked before the input is read; every skipped
+ * input line is reported with file:line, and `--strict` makes any skip an error.
  */
 import type { Command } from '../cli';
 import { initBackend } from '../backend';
@@ -10,17 +11,19 @@ import { withFastEncoder } from '../models/onnx';
 import { encodeCorpus } from '../retrieval/encodeCorpus';
 import { writeNpy } from '../retrieval/npy';
 import { writeFileAtomic } from '../io/atomic';
-import { numberFlag, parseFlags, requireFlag, UsageError } from './args';
+import { ensureWritableFile, lockFile } from '../io';
+import { intFlag, parseFlags, requireFlag, UsageError } from './args';
+import { reportLoad } from './input-report';
 import { progressBar } from '../retrieval/progressBar';
 
-const usage = 'mta4dpr encode --model DIR|glove:default --input FILE.tsv --out FILE.npy [--kind query|passage] [--pooling cls|mean|idf-mean] [--max-length N] [--batch-size N]';
+const usage = 'mta4dpr encode --model DIR|glove:default --input FILE.tsv --out FILE.npy [--kind query|passage] [--pooling cls|mean|idf-mean] [--max-length N] [--batch-size N] [--strict]';
 
 export const command: Command = {
   summary: 'embed a TSV of id<TAB>text into a float32 .npy (+ .ids.txt)',
   async run(argv) {
     const f = parseFlags(argv, {
       model: { type: 'string' }, input: { type: 'string' }, out: { type: 'string' }, kind: { type: 'string' },
-      pooling: { type: 'string' }, 'max-length': { type: 'string' }, 'batch-size': { type: 'string' }, help: { type: 'boolean' },
+      pooling: { type: 'string' }, 'max-length': { type: 'string' }, 'batch-size': { type: 'string' }, strict: { type: 'boolean' }, help: { type: 'boolean' },
     }, usage);
     if (f.help) {
       process.stdout.write(`${usage}\n`);
@@ -31,22 +34,38 @@ export const command: Command = {
     if (kind !== 'query' && kind !== 'passage') throw new UsageError(`--kind must be query or passage, got '${kind}'`, usage);
     const pooling = f.pooling as string | undefined;
     if (pooling !== undefined && !['cls', 'mean', 'idf-mean'].includes(pooling)) throw new UsageError(`--pooling must be cls, mean or idf-mean`, usage);
-    const maxLength = numberFlag(f, 'max-length', 0);
-    await initBackend();
-    const rows = kind === 'query'
-      ? [...(await readTsvQueries(input)).value.queries.values()].map((q) => ({ id: q.id, text: q.text }))
-      : [...(await readTsvCollection(input)).value.passages.values()].map((p) => ({ id: p.id, text: p.text, title: p.title }));
-    const overrides = { ...(pooling ? { pooling: pooling as 'cls' } : {}), ...(maxLength ? (kind === 'query' ? { queryMaxLength: maxLength } : { passageMaxLength: maxLength }) : {}) };
-    const { model: encoder } = await loadEncoder(model, { idfTexts: rows.map((r) => r.text), overrides: Object.keys(overrides).length ? overrides : undefined });
-    const bar = progressBar(kind === 'query' ? 'encode queries' : 'encode passages', rows.length);
+    const maxLength = intFlag(f, 'max-length', 0, 1, 65536, usage);
+    const batchSize = intFlag(f, 'batch-size', 256, 1, 1 << 20, usage);
+    // The output is checked and locked before the input is read or a model loaded.
+    ensureWritableFile(out);
+    const lock = lockFile(out, 'mta4dpr encode');
     try {
-      const enc = await withFastEncoder(encoder, (e) => encodeCorpus(e, rows, { kind, batchSize: numberFlag(f, 'batch-size', 256), onProgress: (d) => bar.update(d) }));
-      await writeNpy(out, enc.matrix);
-      await writeFileAtomic(`${out.replace(/\.npy$/, '')}.ids.txt`, enc.ids.map((i) => `${i}\n`).join(''));
-      process.stderr.write(`\nwrote ${enc.matrix.rows} × ${enc.matrix.dim} to ${out}\n`);
+      const strict = f.strict === true;
+      let rows: Array<{ id: string; text: string; title?: string }>;
+      if (kind === 'query') {
+        const loaded = await readTsvQueries(input, { strict });
+        reportLoad(loaded.report, 'queries');
+        rows = [...loaded.value.queries.values()].map((q) => ({ id: q.id, text: q.text }));
+      } else {
+        const loaded = await readTsvCollection(input, { strict });
+        reportLoad(loaded.report, 'passages');
+        rows = [...loaded.value.passages.values()].map((p) => ({ id: p.id, text: p.text, title: p.title }));
+      }
+      await initBackend();
+      const overrides = { ...(pooling ? { pooling: pooling as 'cls' } : {}), ...(maxLength ? (kind === 'query' ? { queryMaxLength: maxLength } : { passageMaxLength: maxLength }) : {}) };
+      const { model: encoder } = await loadEncoder(model, { idfTexts: rows.map((r) => r.text), overrides: Object.keys(overrides).length ? overrides : undefined });
+      const bar = progressBar(kind === 'query' ? 'encode queries' : 'encode passages', rows.length);
+      try {
+        const enc = await withFastEncoder(encoder, (e) => encodeCorpus(e, rows, { kind, batchSize, onProgress: (d) => bar.update(d) }));
+        await writeNpy(out, enc.matrix);
+        await writeFileAtomic(`${out.replace(/\.npy$/, '')}.ids.txt`, enc.ids.map((i) => `${i}\n`).join(''));
+        process.stderr.write(`\nwrote ${enc.matrix.rows} × ${enc.matrix.dim} to ${out}\n`);
+      } finally {
+        bar.stop();
+        encoder.dispose();
+      }
     } finally {
-      bar.stop();
-      encoder.dispose();
+      lock.release();
     }
     return 0;
   },

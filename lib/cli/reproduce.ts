@@ -6,11 +6,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from '../cli';
-import { parseFlags, requireFlag, UsageError } from './args';
+import { intFlag, parseFlags, requireFlag, UsageError } from './args';
+import { ensureWritableFile, ensureWritableFolder } from '../io';
 import { ConfigError, loadExperimentConfig, type ExperimentConfig } from '../pipeline/config';
 import { checkMatrix, loadMatrix, matrixFromRows, type MainTableRow } from '../pipeline/matrix';
 import { writeJsonAtomic } from '../io';
-import { reproduce } from '../pipeline/reproduce';
 import { runExperiment } from '../pipeline/experiment';
 
 const USAGE = 'mta4dpr reproduce --config FILE --out DIR [--only ROW,ROW] [--seeds 1,2] [--jobs N] [--steps DIR] [--check [MATRIX]] [--record-matrix FILE] [--no-progress]';
@@ -50,7 +50,7 @@ export const command: Command = {
     const args = argv.flatMap((a, i) => (a === '--check' && (argv[i + 1] === undefined || argv[i + 1].startsWith('--')) ? ['--check=default'] : [a]));
     const flags = parseFlags(args, {
       config: { type: 'string' }, out: { type: 'string' }, only: { type: 'string' }, seeds: { type: 'string' },
-      check: { type: 'string' }, jobs: { type: 'string' }, steps: { type: 'string' }, 'record-matrix': { type: 'string' }, task: { type: 'boolean' }, 'no-progress': { type: 'boolean' },
+      check: { type: 'string' }, jobs: { type: 'string' }, steps: { type: 'string' }, 'record-matrix': { type: 'string' }, 'no-progress': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     }, USAGE);
     if (flags.help) {
@@ -59,6 +59,11 @@ export const command: Command = {
     }
     const configPath = requireFlag(flags, 'config', USAGE);
     const out = requireFlag(flags, 'out', USAGE);
+    const jobs = flags.jobs === undefined ? undefined : intFlag(flags, 'jobs', 1, 1, 256, USAGE);
+    // Outputs first: an unwritable or file-shaped folder fails before the config's data is touched.
+    ensureWritableFolder(out);
+    if (typeof flags.steps === 'string') ensureWritableFolder(flags.steps);
+    if (typeof flags['record-matrix'] === 'string') ensureWritableFile(flags['record-matrix']);
     let config: ExperimentConfig;
     try {
       config = loadExperimentConfig(configPath);
@@ -75,17 +80,12 @@ export const command: Command = {
       return n;
     }) : undefined;
     const only = typeof flags.only === 'string' ? flags.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    const unknown = only?.filter((r) => !config.systems.some((s) => s.name === r)) ?? [];
+    if (unknown.length > 0) throw new UsageError(`--only: no row named ${unknown.map((r) => `'${r}'`).join(', ')} (rows: ${config.systems.map((s) => s.name).join(', ')})`, USAGE);
     const matrixPath = flags.check === undefined ? undefined
       : flags.check === 'default' ? join('configs', `${config.name}.matrix.json`) : String(flags.check);
     if (matrixPath && !existsSync(matrixPath)) throw new UsageError(`reproduction matrix ${matrixPath} not found`, USAGE);
     const log = (m: string) => process.stderr.write(`${m}\n`);
-    if (flags.task) {
-      // A child of --jobs: compute (and cache) its rows, leave reporting to the parent.
-      await reproduce(config, { outDir: out, only, seeds, progress: 'none', log, stepsDir: typeof flags.steps === 'string' ? flags.steps : undefined });
-      return 0;
-    }
-    const jobs = flags.jobs === undefined ? undefined : Number(flags.jobs);
-    if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs must be a positive integer, got '${String(flags.jobs)}'`, USAGE);
     const results = await runExperiment(configPath, { outDir: out, only, seeds, jobs, stepsDir: typeof flags.steps === 'string' ? flags.steps : undefined, progress: flags['no-progress'] ? 'none' : 'auto', log });
     console.log(`wrote ${join(out, 'results.json')}, report.md, report.html (${results.elapsed_s.toFixed(0)} s)`);
     for (const r of results.rows) {

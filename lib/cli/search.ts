@@ -1,6 +1,7 @@
 /**
  * `mta4dpr search`: dense retrieval with a dual encoder over a corpus (TSV or JSONL, .gz ok),
- * exact inner-product top-k, written as a TREC run.
+ * exact inner-product top-k, written as a TREC run. Flags and the output are checked before any
+ * data is read; every skipped input line is reported with file:line (`--strict`: an error).
  */
 import type { Command } from '../cli';
 import { initBackend } from '../backend';
@@ -8,19 +9,21 @@ import { readJsonlCollection } from '../data/jsonl';
 import { readTsvCollection, readTsvQueries } from '../data/tsv';
 import { writeTrecRun } from '../data/trec';
 import type { Collection } from '../data/types';
+import { ensureWritableFile, ensureWritableFolder, lockFile } from '../io';
 import { loadEncoder } from '../models/loadEncoder';
 import { withFastEncoder } from '../models/onnx';
 import { encodeCorpus } from '../retrieval/encodeCorpus';
 import { searchToRun } from '../retrieval/search';
 import { hnswIndex } from '../retrieval/hnsw';
-import { numberFlag, parseFlags, requireFlag } from './args';
+import { intFlag, nameFlag, parseFlags, requireFlag } from './args';
+import { reportLoad } from './input-report';
 import { progressBar } from '../retrieval/progressBar';
 
-const usage = 'mta4dpr search --model DIR|glove:default --corpus FILE(.tsv|.jsonl)[.gz] --queries FILE.tsv --out RUN.trec [--k 100] [--tag NAME] [--cache DIR] [--hnsw]';
+const usage = 'mta4dpr search --model DIR|glove:default --corpus FILE(.tsv|.jsonl)[.gz] --queries FILE.tsv --out RUN.trec [--k 100] [--tag NAME] [--cache DIR] [--hnsw] [--strict]';
 
-async function readCollection(path: string): Promise<Collection> {
-  const loaded = /\.jsonl(\.gz)?$/.test(path) ? await readJsonlCollection(path) : await readTsvCollection(path);
-  if (loaded.report.skipped.length) process.stderr.write(`${path}: skipped ${loaded.report.skipped.length} malformed line(s)\n`);
+async function readCollection(path: string, strict: boolean): Promise<Collection> {
+  const loaded = /\.jsonl(\.gz)?$/.test(path) ? await readJsonlCollection(path, { strict }) : await readTsvCollection(path, { strict });
+  reportLoad(loaded.report, 'passages');
   return loaded.value;
 }
 
@@ -29,33 +32,42 @@ export const command: Command = {
   async run(argv) {
     const f = parseFlags(argv, {
       model: { type: 'string' }, corpus: { type: 'string' }, queries: { type: 'string' }, out: { type: 'string' }, k: { type: 'string' },
-      tag: { type: 'string' }, cache: { type: 'string' }, hnsw: { type: 'boolean' }, help: { type: 'boolean' },
+      tag: { type: 'string' }, cache: { type: 'string' }, hnsw: { type: 'boolean' }, strict: { type: 'boolean' }, help: { type: 'boolean' },
     }, usage);
     if (f.help) {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
     const [model, corpusPath, queriesPath, out] = ['model', 'corpus', 'queries', 'out'].map((n) => requireFlag(f, n, usage));
-    const k = numberFlag(f, 'k', 100);
-    await initBackend();
-    const collection = await readCollection(corpusPath);
-    const qLoaded = await readTsvQueries(queriesPath);
-    if (qLoaded.report.skipped.length) process.stderr.write(`${queriesPath}: skipped ${qLoaded.report.skipped.length} malformed line(s)\n`);
-    const passages = [...collection.passages.values()];
-    const { model: encoder, coverage } = await loadEncoder(model, { idfTexts: passages.map((p) => p.text) });
-    if (coverage) process.stderr.write(`GloVe coverage: ${coverage.vocabCovered}/${coverage.vocabSize} word pieces${coverage.tokenFraction !== undefined ? `, ${(100 * coverage.tokenFraction).toFixed(1)}% of corpus tokens` : ''}\n`);
-    const bar = progressBar('encode passages', passages.length);
+    const k = intFlag(f, 'k', 100, 1, 1_000_000, usage);
+    const tag = nameFlag(f, 'tag', usage) ?? `dense-${model.replace(/[^A-Za-z0-9_.-]+/g, '_')}`;
+    const cache = typeof f.cache === 'string' ? ensureWritableFolder(f.cache) : undefined;
+    const strict = f.strict === true;
+    // The output is checked and locked before the corpus is read or encoded.
+    ensureWritableFile(out);
+    const lock = lockFile(out, 'mta4dpr search');
     try {
-      const corpus = await withFastEncoder(encoder, (e) => encodeCorpus(e, passages, { batchSize: 256, cacheDir: f.cache as string | undefined, onProgress: (d) => bar.update(d) }));
-      bar.stop();
-      const queries = [...qLoaded.value.queries.values()].map((q) => ({ id: q.id, text: q.text }));
-      const tag = (f.tag as string | undefined) ?? `dense-${model.replace(/[^A-Za-z0-9_.-]+/g, '_')}`;
-      const run = await searchToRun(encoder, queries, corpus, { k, name: tag, index: f.hnsw ? hnswIndex(corpus.matrix) : undefined });
-      await writeTrecRun(out, run, tag);
-      process.stderr.write(`wrote ${run.byQuery.size} queries × top ${Math.min(k, passages.length)} to ${out}\n`);
+      const collection = await readCollection(corpusPath, strict);
+      const qLoaded = await readTsvQueries(queriesPath, { strict });
+      reportLoad(qLoaded.report, 'queries');
+      await initBackend();
+      const passages = [...collection.passages.values()];
+      const { model: encoder, coverage } = await loadEncoder(model, { idfTexts: passages.map((p) => p.text) });
+      if (coverage) process.stderr.write(`GloVe coverage: ${coverage.vocabCovered}/${coverage.vocabSize} word pieces${coverage.tokenFraction !== undefined ? `, ${(100 * coverage.tokenFraction).toFixed(1)}% of corpus tokens` : ''}\n`);
+      const bar = progressBar('encode passages', passages.length);
+      try {
+        const corpus = await withFastEncoder(encoder, (e) => encodeCorpus(e, passages, { batchSize: 256, cacheDir: cache, onProgress: (d) => bar.update(d) }));
+        bar.stop();
+        const queries = [...qLoaded.value.queries.values()].map((q) => ({ id: q.id, text: q.text }));
+        const run = await searchToRun(encoder, queries, corpus, { k, name: tag, index: f.hnsw ? hnswIndex(corpus.matrix) : undefined });
+        await writeTrecRun(out, run, tag);
+        process.stderr.write(`wrote ${run.byQuery.size} queries × top ${Math.min(k, passages.length)} to ${out}\n`);
+      } finally {
+        bar.stop();
+        encoder.dispose();
+      }
     } finally {
-      bar.stop();
-      encoder.dispose();
+      lock.release();
     }
     return 0;
   },

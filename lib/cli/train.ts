@@ -4,12 +4,12 @@
  * resume an interrupted run exactly.
  */
 import type { Command } from '../cli';
-import { numberFlag, parseFlags, requireFlag, UsageError } from './args';
+import { intFlag, parseFlags, requireFlag } from './args';
 import { formatAdapter, initBackend, type BackendRequest } from '../backend';
-import { InputError } from '../io';
+import { ensureWritableFolder, InputError, lockFolder } from '../io';
 import { loadTrainConfig } from '../train/config';
 import { trainFromConfig } from '../train/from-config';
-import { NonFiniteLossError } from '../train/trainer';
+import { DivergenceError } from '../train/trainer';
 
 const USAGE = 'mta4dpr train --config FILE --out DIR [--resume] [--max-steps N] [--backend auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--no-progress]';
 
@@ -35,8 +35,7 @@ export const command: Command = {
     }
     const configPath = requireFlag(flags, 'config', USAGE);
     const out = requireFlag(flags, 'out', USAGE);
-    const maxSteps = flags['max-steps'] === undefined ? undefined : numberFlag(flags, 'max-steps', 0);
-    if (maxSteps !== undefined && !(Number.isInteger(maxSteps) && maxSteps >= 1)) throw new UsageError('--max-steps must be a positive integer', USAGE);
+    const maxSteps = flags['max-steps'] === undefined ? undefined : intFlag(flags, 'max-steps', 0, 1, Number.MAX_SAFE_INTEGER, USAGE);
     let config;
     try {
       config = loadTrainConfig(configPath);
@@ -47,6 +46,9 @@ export const command: Command = {
       }
       throw e;
     }
+    // One writer per output folder, checked writable before any data is read.
+    ensureWritableFolder(out);
+    const lock = lockFolder(out, 'mta4dpr train');
     const backend = await initBackend(flags.backend ? { backend: flags.backend as BackendRequest } : {});
     console.error(`mta4dpr train: backend ${backend.backend}${backend.adapter ? ` on ${formatAdapter(backend.adapter)}` : ''}`);
     try {
@@ -55,17 +57,19 @@ export const command: Command = {
         log: (m) => console.error(`mta4dpr train: ${m}`),
       });
       console.log(JSON.stringify({
-        out, steps: summary.result.steps, resumedFrom: summary.result.resumedFrom, stoppedEarly: summary.result.stoppedEarly,
+        out, steps: summary.result.steps, resumedFrom: summary.resumedFrom, stoppedEarly: summary.result.stoppedEarly,
         trainQueries: summary.trainQueries, heldOutQueries: summary.heldOutQueries.length, before: summary.before, after: summary.after,
         finalLoss: summary.result.lastRecord?.loss, assistantCounts: summary.result.assistantCounts, finalModel: summary.finalModel,
       }, null, 2));
       return 0;
     } catch (e) {
-      if (e instanceof NonFiniteLossError) {
+      if (e instanceof DivergenceError) {
         console.error(`mta4dpr train: ${e.message}`);
         return 1;
       }
       throw e;
+    } finally {
+      lock.release();
     }
   },
 };

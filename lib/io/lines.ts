@@ -1,11 +1,15 @@
 /**
  * Streaming line input: files of any size (an 8.8M-passage TSV) are read line by line,
  * with transparent gzip by extension, and every line keeps its 1-based number for error messages.
+ * Every failure names the file: a folder, a truncated .gz, binary bytes (NUL) in a text file.
  */
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { InputError, namedReadError } from './errors';
+
+export { InputError } from './errors';
 
 /** One line of a text file with its 1-based line number (no trailing newline, no trailing \r). */
 export interface NumberedLine {
@@ -13,56 +17,51 @@ export interface NumberedLine {
   readonly text: string;
 }
 
-/** Opens a file as a byte stream, gunzipping when the name ends in `.gz`. */
+/**
+ * Opens a file as a byte stream, gunzipping when the name ends in `.gz`; any error (the raw file's
+ * included, which `pipe` would not forward) arrives on the returned stream as an InputError naming `path`.
+ */
 export function openInput(path: string): Readable {
   const raw = createReadStream(path);
-  return path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  if (!path.endsWith('.gz')) return wrapErrors(raw, path);
+  const gunzip = createGunzip();
+  raw.on('error', (e) => gunzip.destroy(namedReadError(path, e)));
+  return wrapErrors(raw.pipe(gunzip), path);
 }
 
-/** Yields the lines of `path` (gzip-aware) without holding the file in memory; a read error names the file. */
+/** Re-emits a stream's errors as named ones (the stream object itself is returned). */
+function wrapErrors(s: Readable, path: string): Readable {
+  const destroy = s.destroy.bind(s);
+  s.destroy = (e?: Error) => destroy(e === undefined ? e : namedReadError(path, e));
+  return s;
+}
+
+/** Yields the lines of `path` (gzip-aware) without holding the file in memory. */
 export async function* readLines(path: string): AsyncGenerator<NumberedLine> {
-  const input = openInput(path);
-  const rl = createInterface({ input, crlfDelay: Infinity });
-  // readline does not forward the errors of a piped gunzip stream: catch them and end the loop.
-  let failure: unknown;
-  input.on('error', (e) => {
-    failure = e;
-    rl.close();
-  });
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
   let n = 0;
+  const emit = (text: string): NumberedLine => {
+    n += 1;
+    // A NUL byte never occurs in text: the file is binary (an index, an image, a model).
+    if (text.includes('\u0000')) throw new InputError(path, n, 'binary data (NUL byte): not a text file');
+    return { line: n, text: text.endsWith('\r') ? text.slice(0, -1) : text };
+  };
   try {
-    for await (const text of rl) {
-      if (failure !== undefined) break;
-      n += 1;
-      yield { line: n, text: text.endsWith('\r') ? text.slice(0, -1) : text };
+    for await (const chunk of openInput(path)) {
+      rest += decoder.write(chunk as Buffer);
+      let nl = rest.indexOf('\n');
+      let start = 0;
+      while (nl !== -1) {
+        yield emit(rest.slice(start, nl));
+        start = nl + 1;
+        nl = rest.indexOf('\n', start);
+      }
+      rest = rest.slice(start);
     }
   } catch (e) {
-    failure = e;
-  } finally {
-    input.destroy();
+    throw namedReadError(path, e, e instanceof InputError ? e.line : undefined);
   }
-  if (failure !== undefined) throw namedError(path, failure);
-}
-
-const REASONS: Record<string, string> = {
-  EISDIR: 'is a folder, expected a file',
-  ENOENT: 'no such file or folder',
-  EACCES: 'permission denied',
-  Z_BUF_ERROR: 'truncated gzip data (unexpected end of file)',
-  Z_DATA_ERROR: 'corrupt gzip data',
-};
-
-function namedError(file: string, e: unknown): Error {
-  if (e instanceof InputError) return e;
-  const code = (e as NodeJS.ErrnoException)?.code;
-  const known = code !== undefined && Object.hasOwn(REASONS, code) ? REASONS[code] : undefined;
-  return new InputError(file, undefined, known ? `${known} (${code})` : String((e as Error)?.message ?? e));
-}
-
-/** An input error that names the file and line, so users can fix their data. */
-export class InputError extends Error {
-  constructor(readonly file: string, readonly line: number | undefined, reason: string) {
-    super(line === undefined ? `${file}: ${reason}` : `${file}:${line}: ${reason}`);
-    this.name = 'InputError';
-  }
+  rest += decoder.end();
+  if (rest.length > 0) yield emit(rest);
 }

@@ -4,8 +4,8 @@
  * results, report and manifest.
  */
 import { cpus } from 'node:os';
-import { resolve } from 'node:path';
 import { initBackend } from '../backend';
+import { ensureWritableFolder, lockFolder, type Lock } from '../io';
 import { closeBrowser } from '../report';
 import { loadExperimentConfig, systemConfig, type ExperimentConfig } from './config';
 import { runTasksInChildren } from './parallel';
@@ -39,7 +39,21 @@ export async function runExperiment(configPath: string, opts: RunExperimentOptio
   const started = Date.now();
   const config: ExperimentConfig = loadExperimentConfig(configPath);
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
-  const outDir = resolve(opts.outDir);
+  const outDir = ensureWritableFolder(opts.outDir);
+  const stepsDir = opts.stepsDir === undefined ? undefined : ensureWritableFolder(opts.stepsDir);
+  // One writer per output folder and per shared step store; the workers write under the parent's locks.
+  const locks: Lock[] = [lockFolder(outDir, `mta4dpr reproduce ${config.name}`, log)];
+  try {
+    if (stepsDir && stepsDir !== outDir) locks.push(lockFolder(stepsDir, `mta4dpr reproduce ${config.name} (steps)`, log));
+    return await runLocked(config, outDir, stepsDir, started, log, opts);
+  } finally {
+    for (const l of locks) l.release();
+  }
+}
+
+async function runLocked(
+  config: ExperimentConfig, outDir: string, stepsDir: string | undefined, started: number, log: (m: string) => void, opts: RunExperimentOptions,
+): Promise<ReproduceResults> {
   const jobs = opts.jobs ?? (await defaultJobs());
   if (jobs > 1) {
     const rows = config.systems.filter((s) => s.kind !== 'run' && (!opts.only || opts.only.includes(s.name)));
@@ -48,10 +62,11 @@ export async function runExperiment(configPath: string, opts: RunExperimentOptio
     tasks.sort((a, b) => b.cost - a.cost);
     if (tasks.length > 1) {
       log(`running ${tasks.length} (row, seed) tasks in ${jobs} processes`);
-      await runTasksInChildren(tasks, jobs, resolve(configPath), outDir, log, opts.stepsDir && resolve(opts.stepsDir));
+      await runTasksInChildren(tasks, jobs, config, outDir, log, stepsDir);
     }
   }
-  const assembled = await reproduce(config, { outDir, only: opts.only, seeds: opts.seeds, progress: opts.progress, log, stepsDir: opts.stepsDir && resolve(opts.stepsDir) });
+  // Assembled once, in this process: every step the workers finished is reused, none recomputed.
+  const assembled = await reproduce(config, { outDir, only: opts.only, seeds: opts.seeds, progress: opts.progress, log, stepsDir });
   // Wall time of the whole job, child processes included.
   const results: ReproduceResults = { ...assembled, elapsed_s: (Date.now() - started) / 1000, startedAt: new Date(started).toISOString() };
   if (opts.write ?? true) {

@@ -9,7 +9,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runFromTable } from '../assistants/tableView';
-import { seededRng } from '../assistants/random';
 import type { ScoreTable } from '../assistants/types';
 import { difficultyHistogram, gotWrong, mineHardNegatives, runDifficulty, type HistogramBin, type MiningReport } from '../curriculum';
 import type { DocId, QueryId, Run } from '../data/types';
@@ -190,9 +189,11 @@ export async function runMethod(config: MethodConfig, seed: number, ctx: MethodC
               fusion: { method: config.fusion.method, rrfK: config.fusion.rrfK, weights: config.fusion.weights },
               selection: fusedOnly
                 ? { measure: 'fixed', fixed: 'fused' }
-                : { measure: sel.measure, fixed: sel.fixed, rboP: sel.rboP, rng: seededRng(seed * 7919 + it) },
+                : { measure: sel.measure, fixed: sel.fixed, rboP: sel.rboP },
             })
             : undefined,
+          // The random-selection stream lives in the trainer's checkpoints (same draws as the old per-iteration seeding).
+          selectionSeed: seed * 7919 + it,
           seed: seed * 1000 + it, outDir: join(dir, 'train'), checkpointEvery: Math.max(10, Math.round(config.train.stepsPerIteration / 4)),
           resume: true, progress: ctx.progress,
         });

@@ -1,12 +1,14 @@
 /**
  * Both cores for the main job: the wasm backend is single-threaded (its native matrix products get
- * cores / jobs threads each), so independent (row, seed) tasks run in separate child processes (`mta4dpr reproduce --task`) that fill the same
- * content-addressed step store; the parent then assembles the results from the cached steps.
+ * cores / jobs threads each), so independent (row, seed) tasks run in forked worker processes
+ * (lib/pipeline/worker.ts, task sent over IPC) that fill the same content-addressed step store; the
+ * parent then assembles the results once from the finished steps. Workers exit when the parent dies.
  */
-import { spawn } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
-import { join } from 'node:path';
-import { projectRoot } from '../data/paths';
+import { extname, join } from 'node:path';
+import type { ExperimentConfig } from './config';
+import type { WorkerReply, WorkerTask } from './worker';
 
 /** One unit of parallel work: one row of the table with one seed. */
 export interface ReproduceTask {
@@ -14,37 +16,58 @@ export interface ReproduceTask {
   readonly seed: number;
 }
 
-/** Runs `tasks` with at most `jobs` child processes; rejects on the first failed task. */
+/** The worker module beside this one (worker.js when built, worker.ts under tsx). */
+function workerPath(): string {
+  return join(__dirname, `worker${extname(__filename)}`);
+}
+
+/** Live workers of this process, killed when it exits (SIGINT/SIGTERM/exit); SIGKILL is covered by the workers' own check. */
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function killLiveWorkers(): void {
+  for (const c of live) c.kill('SIGKILL');
+}
+
+/** Runs `tasks` with at most `jobs` worker processes; rejects on the first failed task (after the running ones end). */
 export async function runTasksInChildren(
-  tasks: readonly ReproduceTask[], jobs: number, configPath: string, outDir: string, log: (m: string) => void, stepsDir?: string,
+  tasks: readonly ReproduceTask[], jobs: number, config: ExperimentConfig, outDir: string, log: (m: string) => void, stepsDir?: string,
 ): Promise<void> {
-  const bin = join(projectRoot(), 'bin', 'mta4dpr.js');
   const workers = Math.max(1, Math.min(jobs, tasks.length));
   // Native kernels thread each product: share the cores among the children instead of oversubscribing.
   const env = { ...process.env, MTA4DPR_THREADS: process.env.MTA4DPR_THREADS ?? String(Math.max(1, Math.floor(os.availableParallelism() / workers))) };
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', killLiveWorkers);
+  }
   const queue = tasks.slice();
   let failed: Error | undefined;
+  const runOne = (t: ReproduceTask): Promise<void> => new Promise<void>((resolve) => {
+    const started = Date.now();
+    const child = fork(workerPath(), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env });
+    live.add(child);
+    let tail = '';
+    let reply: WorkerReply | undefined;
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      tail = (tail + chunk).slice(-4000);
+      for (const line of chunk.split('\n')) if (line.trim()) log(`[${t.row} / seed ${t.seed}] ${line}`);
+    });
+    child.on('message', (m: WorkerReply) => { reply = m; });
+    child.on('error', (e) => { if (!failed) failed = new Error(`task '${t.row}' seed ${t.seed}: could not start a worker: ${e.message}`); });
+    child.on('close', (code, signal) => {
+      live.delete(child);
+      if (code === 0 && reply?.type === 'done') log(`[${t.row} / seed ${t.seed}] done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      else if (!failed) {
+        const why = reply?.type === 'error' ? reply.message : `exit ${code ?? signal}\n${tail}`;
+        failed = new Error(`task '${t.row}' seed ${t.seed} failed: ${why}`);
+      }
+      resolve();
+    });
+    const task: WorkerTask = { type: 'task', config, outDir, stepsDir, row: t.row, seed: t.seed };
+    child.send(task);
+  });
   const worker = async (): Promise<void> => {
-    while (queue.length > 0 && !failed) {
-      const t = queue.shift()!;
-      const started = Date.now();
-      await new Promise<void>((resolve) => {
-        const child = spawn(process.execPath, [bin, 'reproduce', '--config', configPath, '--out', outDir, '--only', t.row, '--seeds', String(t.seed), '--task', '--no-progress', ...(stepsDir ? ['--steps', stepsDir] : [])], {
-          stdio: ['ignore', 'ignore', 'pipe'], env,
-        });
-        let tail = '';
-        child.stderr.setEncoding('utf8');
-        child.stderr.on('data', (chunk: string) => {
-          tail = (tail + chunk).slice(-4000);
-          for (const line of chunk.split('\n')) if (line.trim()) log(`[${t.row} / seed ${t.seed}] ${line}`);
-        });
-        child.on('close', (code) => {
-          if (code !== 0 && !failed) failed = new Error(`task '${t.row}' seed ${t.seed} failed (exit ${code}):\n${tail}`);
-          else log(`[${t.row} / seed ${t.seed}] done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-          resolve();
-        });
-      });
-    }
+    while (queue.length > 0 && !failed) await runOne(queue.shift()!);
   };
   await Promise.all(Array.from({ length: workers }, worker));
   if (failed) throw failed;

@@ -37,6 +37,8 @@ async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of await fs.readdir(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
+    // Temp files and folders of interrupted writes (checkpoints, atomic writes) are never outputs.
+    if (e.name.startsWith('.tmp-') || (e.name.startsWith('.') && e.name.endsWith('.tmp'))) continue;
     if (e.isDirectory()) out.push(...(await listFiles(p)));
     else if (e.isFile()) out.push(p);
   }

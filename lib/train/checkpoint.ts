@@ -12,7 +12,7 @@ import { writeJsonAtomic } from '../io/atomic';
 /** Everything besides tensors that an exact resume needs. */
 export interface TrainerSidecar {
   readonly format: 'mta4dpr-train-checkpoint';
-  readonly version: 1;
+  readonly version: 2;
   readonly step: number;
   readonly optimizerStep: number;
   /** Current epoch's permutation of group indices and the next position in it. */
@@ -20,6 +20,12 @@ export interface TrainerSidecar {
   readonly position: number;
   readonly epoch: number;
   readonly rngState: number;
+  /** State of the generator handed to per-batch selection (random selection resumes exactly). */
+  readonly selectionRngState: number;
+  /** Selections per assistant so far, so counts after a resume cover the whole run. */
+  readonly assistantCounts: Record<string, number>;
+  /** Global weight norm at step 0 (the divergence guard's reference). */
+  readonly initialWeightNorm: number;
   readonly variables: ReadonlyArray<{ readonly name: string; readonly shape: readonly number[] }>;
   /** Fingerprint of the options that must not change across a resume. */
   readonly fingerprint: string;
@@ -65,7 +71,7 @@ export async function saveCheckpoint(
   sidecar: TrainerSidecar,
 ): Promise<string> {
   const final = join(root, checkpointName(sidecar.step));
-  const tmp = join(root, `.tmp-${checkpointName(sidecar.step)}-${process.pid}`);
+  const tmp = join(root, `${TEMP_PREFIX}${checkpointName(sidecar.step)}-${process.pid}`);
   await fs.rm(tmp, { recursive: true, force: true });
   await fs.mkdir(tmp, { recursive: true });
   await writeModelWeights(join(tmp, 'model.safetensors'), variables);
@@ -92,7 +98,11 @@ export function loadLatestCheckpoint(root: string): LoadedCheckpoint | undefined
   if (steps.length === 0) return undefined;
   const dir = join(root, checkpointName(steps[steps.length - 1]));
   const sidecar = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as TrainerSidecar;
-  if (sidecar.format !== 'mta4dpr-train-checkpoint' || sidecar.version !== 1) throw new Error(`${join(dir, 'state.json')}: not a version-1 mta4dpr training checkpoint`);
+  if (sidecar.format !== 'mta4dpr-train-checkpoint') throw new Error(`${join(dir, 'state.json')}: not an mta4dpr training checkpoint`);
+  if (sidecar.version !== 2) {
+    throw new Error(`${join(dir, 'state.json')}: a version-${sidecar.version} checkpoint (without selection counts and selection RNG); ` +
+      'resuming it would miscount the run: delete its checkpoints folder to retrain');
+  }
   const asFloat = (file: string) => {
     const out: Record<string, { shape: readonly number[]; data: Float32Array }> = {};
     for (const [k, t] of Object.entries(readSafetensors(join(dir, file)).tensors)) out[k] = { shape: t.shape, data: Float32Array.from(t.data) };
@@ -111,6 +121,15 @@ export function restoreWeights(variables: readonly tf.Variable[], params: Loaded
     }
     tf.tidy(() => v.assign(tf.tensor(p.data, v.shape, 'float32')));
   });
+}
+
+/** Prefix of a checkpoint being written; such a folder is never complete. */
+const TEMP_PREFIX = '.tmp-';
+
+/** Removes the temp folders of checkpoint writes that a killed process left under `root`. */
+export async function removeTempCheckpoints(root: string): Promise<void> {
+  if (!existsSync(root)) return;
+  for (const d of readdirSync(root)) if (d.startsWith(TEMP_PREFIX)) await fs.rm(join(root, d), { recursive: true, force: true });
 }
 
 /** Deletes all but the newest `keep` checkpoints. */

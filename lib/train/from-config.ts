@@ -24,7 +24,7 @@ import { buildTrainingGroups, type TrainingGroupReport } from './groups';
 import { rerankEvaluator } from './rerank-eval';
 import { Rng } from '../random/rng';
 import { assistantSelector } from './select-target';
-import { train, type TrainResult } from './trainer';
+import { DEFAULT_DIVERGENCE_GUARD, DivergenceError, train, type TrainResult } from './trainer';
 import type { ProgressMode } from './progress';
 
 /** Run-time options of {@link trainFromConfig}. */
@@ -47,8 +47,28 @@ export interface TrainSummary {
   readonly missingFilled: Record<string, number>;
   readonly before?: Record<string, number>;
   readonly after?: Record<string, number>;
-  readonly result: TrainResult;
+  /** The run's outcome; only what its checkpoints determine (no resume point, speed or tensor count), so a resumed run's summary equals an uninterrupted one's. */
+  readonly result: RecordedTrainResult;
   readonly finalModel: string;
+}
+
+/** A {@link TrainResult} without what depends on the process rather than on the run's state. */
+export type RecordedTrainResult = Omit<TrainResult, 'resumedFrom' | 'lastRecord'> & {
+  readonly lastRecord?: Omit<NonNullable<TrainResult['lastRecord']>, 'examplesPerSec' | 'tensors'>;
+};
+
+/** What summary.json says about a run the divergence guard stopped. */
+export interface DivergedSummary {
+  readonly dataset: string;
+  readonly diverged: { readonly step: number; readonly reason: string; readonly lastCheckpointStep?: number };
+  readonly divergenceGuard: TrainResult['divergenceGuard'];
+}
+
+function recorded(r: TrainResult): RecordedTrainResult {
+  const { resumedFrom: _r, lastRecord, ...rest } = r;
+  if (!lastRecord) return rest;
+  const { examplesPerSec: _e, tensors: _t, ...last } = lastRecord;
+  return { ...rest, lastRecord: last };
 }
 
 /** Creates the configured student (seeded); GloVe init takes idf weights from `collection`'s passages. */
@@ -64,7 +84,7 @@ export function createStudent(config: TrainConfig, collection?: Collection): Stu
 }
 
 /** Runs a whole configured training into `outDir`. */
-export async function trainFromConfig(config: TrainConfig, o: TrainFromConfigOptions): Promise<TrainSummary> {
+export async function trainFromConfig(config: TrainConfig, o: TrainFromConfigOptions): Promise<TrainSummary & { readonly resumedFrom?: number }> {
   const log = o.log ?? (() => {});
   const dataset = await loadDataset(config.dataset);
   const specs = [config.teacher, ...config.assistants];
@@ -110,11 +130,16 @@ export async function trainFromConfig(config: TrainConfig, o: TrainFromConfigOpt
     const evaluate = heldOut.length > 0 && dataset.qrels
       ? rerankEvaluator({ queryIds: heldOut, queries: dataset.queries, candidates, collection: dataset.collection, qrels: dataset.qrels, measures: config.eval.measures, relLevel: config.eval.relLevel })
       : undefined;
-    const before = evaluate && !o.resume ? await evaluate(model) : undefined;
+    // The student is freshly created from its seed here (a resume restores weights inside train()), so
+    // `before` is the same figure on a first run and on a resume.
+    const before = evaluate ? await evaluate(model) : undefined;
     if (before) log(`held-out before training: ${JSON.stringify(before)}`);
     const steps = o.maxSteps ?? config.train.steps;
     const t = config.train;
-    const result = await train(model, groups, {
+    const divergence = { ...DEFAULT_DIVERGENCE_GUARD, ...config.train.divergence };
+    let result: TrainResult;
+    try {
+      result = await train(model, groups, {
       steps, batchSize: t.batchSize, accumulationSteps: t.accumulationSteps, lr: t.lr,
       warmupSteps: Math.round(t.warmupFraction * steps), weightDecay: t.weightDecay, maxGradNorm: t.maxGradNorm,
       loss: config.loss, distribution: config.distribution,
@@ -127,17 +152,24 @@ export async function trainFromConfig(config: TrainConfig, o: TrainFromConfigOpt
       seed: config.seed, outDir: o.outDir, checkpointEvery: t.checkpointEvery, keepCheckpoints: t.keepCheckpoints, resume: o.resume,
       evaluate, evaluateEvery: config.eval.every,
       earlyStopping: config.eval.earlyStopping ? { ...config.eval.earlyStopping, mode: 'max' } : undefined,
-      logEvery: t.logEvery, progress: o.progress,
-    });
+      logEvery: t.logEvery, progress: o.progress, divergence,
+      });
+    } catch (e) {
+      if (e instanceof DivergenceError) {
+        const diverged: DivergedSummary = { dataset: dataset.name, diverged: { step: e.step, reason: e.reason, lastCheckpointStep: e.lastCheckpointStep }, divergenceGuard: divergence };
+        await writeJsonAtomic(join(o.outDir, 'summary.json'), diverged);
+      }
+      throw e;
+    }
     const finalModel = join(o.outDir, 'final');
     await saveHfModel(model, finalModel);
     const after = result.evaluations.length > 0 ? result.evaluations[result.evaluations.length - 1].metrics : undefined;
     const summary: TrainSummary = {
       dataset: dataset.name, trainQueries: groups.length, heldOutQueries: heldOut, groups: report, missingFilled: filled,
-      before, after, result, finalModel,
+      before, after, result: recorded(result), finalModel,
     };
     await writeJsonAtomic(join(o.outDir, 'summary.json'), summary);
-    return summary;
+    return { ...summary, resumedFrom: result.resumedFrom };
   } finally {
     model.dispose();
   }

@@ -7,6 +7,7 @@ import type { DistributionOptions } from '../assistants/distribution';
 import { toDistribution } from '../assistants/distribution';
 import { fuseDistributions, type FusionOptions } from '../assistants/fusion';
 import { selectAssistant, type SelectionOptions } from '../assistants/selection';
+import type { Rng } from '../random/rng';
 import type { TrainingGroup } from './groups';
 import type { SelectedTarget } from './trainer';
 
@@ -21,10 +22,13 @@ export interface AssistantSelectorOptions {
   readonly selection?: SelectionOptions;
 }
 
-/** Returns a `selectTarget` for {@link train}: argmin KL to the teacher by default (see lib/assistants/selection). */
-export function assistantSelector(options: AssistantSelectorOptions = {}): (batch: readonly TrainingGroup[]) => SelectedTarget {
+/**
+ * Returns a `selectTarget` for {@link train}: argmin KL to the teacher by default (see lib/assistants/selection).
+ * A random selection draws from the trainer's checkpointed generator unless `selection.rng` is given.
+ */
+export function assistantSelector(options: AssistantSelectorOptions = {}): (batch: readonly TrainingGroup[], rng?: Rng) => SelectedTarget {
   const withFused = options.fused ?? true;
-  return (batch) => {
+  return (batch, rng) => {
     const names = options.assistants ?? Object.keys(batch[0].assistants);
     if (names.length === 0) throw new Error('assistantSelector: the training groups carry no assistant scores');
     const fused = withFused ? batch.map((g) => fuseDistributions(names.map((n) => g.assistants[n]), { distribution: options.distribution, ...options.fusion })) : [];
@@ -38,7 +42,8 @@ export function assistantSelector(options: AssistantSelectorOptions = {}): (batc
       if (withFused) candidates.fused = fused[b];
       return { teacher: toDistribution(g.teacher, options.distribution), candidates };
     });
-    const { chosen } = selectAssistant(queries, options.selection);
+    const selection = rng && !options.selection?.rng ? { ...options.selection, rng: () => rng.next() } : options.selection;
+    const { chosen } = selectAssistant(queries, selection);
     if (chosen === 'fused') return { name: 'fused', scores: fused, probs: fused };
     return { name: chosen, scores: batch.map((g) => g.assistants[chosen]) };
   };

@@ -17,7 +17,7 @@ import { createProgress, type ProgressMode } from './progress';
 import { Rng } from '../random/rng';
 import { linearWarmupDecay } from './schedule';
 import {
-  listCheckpoints, loadLatestCheckpoint, pruneCheckpoints, restoreWeights, saveCheckpoint, writeModelWeights, type TrainerSidecar,
+  listCheckpoints, loadLatestCheckpoint, pruneCheckpoints, removeTempCheckpoints, restoreWeights, saveCheckpoint, writeModelWeights, type TrainerSidecar,
 } from './checkpoint';
 
 /** The assistant chosen for a batch and its scores, aligned with each group's passages. */
@@ -50,10 +50,17 @@ export interface TrainerOptions {
   readonly loss: CombinedLossOptions;
   /** Score → distribution for teacher and assistant targets (default z-score, softmax(z/0.5)). */
   readonly distribution?: DistributionOptions;
-  /** Per-batch assistant selection; required when loss.gamma > 0. */
-  readonly selectTarget?: (batch: readonly TrainingGroup[]) => SelectedTarget;
+  /**
+   * Per-batch assistant selection; required when loss.gamma > 0. `rng` is the trainer's selection
+   * generator, saved in every checkpoint, so a random selection continues exactly after a resume.
+   */
+  readonly selectTarget?: (batch: readonly TrainingGroup[], rng: Rng) => SelectedTarget;
   /** Seed of the data order. */
   readonly seed: number;
+  /** Seed of the generator handed to selectTarget (default: seed). */
+  readonly selectionSeed?: number;
+  /** When to stop a run that explodes without (yet) becoming NaN; see {@link DivergenceGuard}. */
+  readonly divergence?: Partial<DivergenceGuard>;
   /** Where checkpoints/, metrics.jsonl and final/ go; without it nothing is written. */
   readonly outDir?: string;
   /** Checkpoint every N steps (default: only at the end); always one at the end when outDir is set. */
@@ -74,6 +81,17 @@ export interface TrainerOptions {
   /** Called after every step (after logging, before checkpointing). */
   readonly onStep?: (record: StepRecord) => void | Promise<void>;
 }
+
+/** Thresholds of the divergence guard (checked after every optimiser step). */
+export interface DivergenceGuard {
+  /** Stop when a step's loss exceeds this (default 1e4; Infinity = off). */
+  readonly maxLoss: number;
+  /** Stop when the weights' global L2 norm grows beyond this factor of its step-0 value (default 100; Infinity = off). */
+  readonly maxWeightNormGrowth: number;
+}
+
+/** The defaults: far beyond any healthy run of the losses here (≲ 50), far below float overflow. */
+export const DEFAULT_DIVERGENCE_GUARD: DivergenceGuard = { maxLoss: 1e4, maxWeightNormGrowth: 100 };
 
 /** One line of metrics.jsonl for a training step. */
 export interface StepRecord {
@@ -98,17 +116,37 @@ export interface TrainResult {
   readonly lastRecord?: StepRecord;
   readonly evaluations: ReadonlyArray<{ step: number; metrics: Record<string, number> }>;
   readonly best?: { step: number; value: number };
-  /** How often each assistant was selected (over the steps of this process). */
+  /** How often each assistant was selected over the whole run (restored from the checkpoint on resume). */
   readonly assistantCounts: Record<string, number>;
   readonly checkpointDir?: string;
+  /** The divergence guard this run trained under. */
+  readonly divergenceGuard: DivergenceGuard;
 }
 
-/** The loss or gradient became NaN/±Infinity: training stops; the last good checkpoint is kept. */
-export class NonFiniteLossError extends Error {
-  constructor(readonly step: number, what: string, readonly lastCheckpointStep: number | undefined) {
-    super(`training diverged at step ${step}: ${what} is not finite; ` +
+/** Training diverged (the loss or weights exploded): it stops; the last good checkpoint is kept. */
+export class DivergenceError extends Error {
+  constructor(readonly step: number, readonly reason: string, readonly lastCheckpointStep: number | undefined) {
+    super(`training diverged at step ${step}: ${reason}; ` +
       (lastCheckpointStep !== undefined ? `the last good checkpoint is step ${lastCheckpointStep}` : 'no checkpoint was written'));
+    this.name = 'DivergenceError';
+  }
+}
+
+/** The loss or gradient became NaN/±Infinity (a {@link DivergenceError}). */
+export class NonFiniteLossError extends DivergenceError {
+  constructor(step: number, what: string, lastCheckpointStep: number | undefined) {
+    super(step, `${what} is not finite`, lastCheckpointStep);
     this.name = 'NonFiniteLossError';
+  }
+}
+
+/** Global L2 norm of the weights (one fused reduction, read back asynchronously). */
+async function weightNorm(variables: readonly tf.Variable[]): Promise<number> {
+  const t = tf.tidy(() => tf.sqrt(tf.addN(variables.map((v) => tf.sum(tf.square(v))))));
+  try {
+    return (await t.data())[0];
+  } finally {
+    t.dispose();
   }
 }
 
@@ -130,6 +168,9 @@ function validate(groups: readonly TrainingGroup[], o: TrainerOptions): number {
   });
   if (o.loss.gamma > 0 && !o.selectTarget) throw new Error('train: loss.gamma > 0 needs selectTarget (the per-batch assistant selection)');
   if (o.resume && !o.outDir) throw new Error('train: resume needs outDir');
+  for (const [k, v] of Object.entries(o.divergence ?? {})) {
+    if (!(typeof v === 'number' && v > 0)) throw new Error(`train: divergence.${k} must be a number > 0 (Infinity = off), got ${v}`);
+  }
   return n;
 }
 
@@ -174,6 +215,10 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
   const print = fingerprint(groups, options, variables);
 
   let rng = new Rng(options.seed);
+  let selectionRng = new Rng(options.selectionSeed ?? options.seed);
+  const guard: DivergenceGuard = { ...DEFAULT_DIVERGENCE_GUARD, ...options.divergence };
+  const assistantCounts: Record<string, number> = {};
+  let initialNorm: number | undefined;
   let order: number[] = [];
   let position = 0;
   let epoch = 0;
@@ -183,6 +228,8 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
   let best: { step: number; value: number } | undefined;
   let evalsWithoutImprovement = 0;
 
+  // Temp folders of checkpoint writes a killed process left behind (this process holds the output).
+  if (ckptRoot) await removeTempCheckpoints(ckptRoot);
   if (options.resume && ckptRoot) {
     const ck = loadLatestCheckpoint(ckptRoot);
     if (ck) {
@@ -190,6 +237,9 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
       restoreWeights(variables, ck.params, ck.dir);
       optimizer.setState({ step: ck.sidecar.optimizerStep, tensors: ck.optimizer });
       rng = Rng.fromState(ck.sidecar.rngState);
+      selectionRng = Rng.fromState(ck.sidecar.selectionRngState);
+      Object.assign(assistantCounts, ck.sidecar.assistantCounts);
+      initialNorm = ck.sidecar.initialWeightNorm;
       order = [...ck.sidecar.order];
       ({ position, epoch, step } = ck.sidecar);
       evaluations.push(...ck.sidecar.evaluations);
@@ -204,6 +254,7 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
     throw new Error(`train: ${ckptRoot} already holds checkpoints; pass resume to continue that run, or use another outDir`);
   }
   if (resumedFrom === undefined) metrics?.reset();
+  initialNorm ??= await weightNorm(variables);
 
   const nextBatch = (): TrainingGroup[] => {
     const out: TrainingGroup[] = [];
@@ -224,8 +275,9 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
     const state = optimizer.getState();
     try {
       const sidecar: TrainerSidecar = {
-        format: 'mta4dpr-train-checkpoint', version: 1, step, optimizerStep: state.step, order, position, epoch,
-        rngState: rng.state, variables: variables.map((v) => ({ name: v.name, shape: v.shape })), fingerprint: print,
+        format: 'mta4dpr-train-checkpoint', version: 2, step, optimizerStep: state.step, order, position, epoch,
+        rngState: rng.state, selectionRngState: selectionRng.state, assistantCounts: { ...assistantCounts }, initialWeightNorm: initialNorm!,
+        variables: variables.map((v) => ({ name: v.name, shape: v.shape })), fingerprint: print,
         evaluations, best, evalsWithoutImprovement,
       };
       await saveCheckpoint(ckptRoot, variables, state.tensors, sidecar);
@@ -237,7 +289,6 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
   };
 
   const progress = createProgress(options.progress ?? 'auto', total, step);
-  const assistantCounts: Record<string, number> = {};
   let lastRecord: StepRecord | undefined;
   let stoppedEarly = false;
   try {
@@ -248,7 +299,7 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
       let assistant: string | undefined;
       for (let k = 0; k < accumulation; k++) {
         const batch = nextBatch();
-        const target = options.loss.gamma > 0 ? options.selectTarget!(batch) : undefined;
+        const target = options.loss.gamma > 0 ? options.selectTarget!(batch, selectionRng) : undefined;
         if (target) {
           assistant = target.name;
           assistantCounts[target.name] = (assistantCounts[target.name] ?? 0) + 1;
@@ -310,6 +361,15 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
       optimizer.apply(clipped.grads, lr);
       for (const g of clipped.grads) g?.dispose();
       step += 1;
+      // Explosions short of NaN (lr 1e6: weights at 1e28, loss finite) stop the run before a checkpoint keeps them.
+      if (sums.loss > guard.maxLoss) throw new DivergenceError(step, `the loss ${sums.loss.toExponential(3)} exceeds divergence.maxLoss ${guard.maxLoss}`, lastCheckpoint);
+      if (Number.isFinite(guard.maxWeightNormGrowth)) {
+        const norm = await weightNorm(variables);
+        if (!Number.isFinite(norm)) throw new NonFiniteLossError(step, `the weight norm (${norm})`, lastCheckpoint);
+        if (norm > guard.maxWeightNormGrowth * Math.max(initialNorm, 1e-12)) {
+          throw new DivergenceError(step, `the weight norm grew from ${initialNorm.toExponential(3)} (step 0) to ${norm.toExponential(3)}, beyond divergence.maxWeightNormGrowth ×${guard.maxWeightNormGrowth}`, lastCheckpoint);
+        }
+      }
 
       const seconds = Math.max(1e-3, (Date.now() - t0) / 1000);
       const record: StepRecord = {
@@ -351,5 +411,5 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
     progress.stop();
     optimizer.dispose();
   }
-  return { steps: step, resumedFrom, stoppedEarly, lastRecord, evaluations, best, assistantCounts, checkpointDir: ckptRoot };
+  return { steps: step, resumedFrom, stoppedEarly, lastRecord, evaluations, best, assistantCounts: { ...assistantCounts }, checkpointDir: ckptRoot, divergenceGuard: guard };
 }
