@@ -8,33 +8,13 @@
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
-import { loadDataset } from '../lib/data/registry';
-import { DEFAULT_STUDENT, DISTILBERT_BASE } from '../lib/models/config';
 import { createDualEncoder } from '../lib/models/dualEncoder';
 import { defaultModelPaths } from '../lib/models/gloveStudent';
 import { loadTokenizer } from '../lib/text';
 import { train } from '../lib/train/trainer';
-import type { TrainingGroup } from '../lib/train/groups';
-import { Rng } from '../lib/random/rng';
 import { nativeKernelStatus } from '../lib/backend/native-kernels';
 import { childMain, median, runChild } from './_child';
-
-const PRESETS = { default: DEFAULT_STUDENT, distilbert: { ...DISTILBERT_BASE, passageMaxLength: 128 } } as const;
-
-/** Groups of 8 passages, each the concatenation of three real passages so it fills 128 word pieces. */
-async function benchGroups(count: number): Promise<TrainingGroup[]> {
-  const ds = await loadDataset('dl19');
-  const texts = [...ds.collection.passages.values()].map((p) => p.text);
-  const queries = [...ds.queries.queries.values()];
-  const rng = new Rng(7);
-  return Array.from({ length: count }, (_, i) => {
-    const passages = Array.from({ length: 8 }, () => [0, 1, 2].map(() => texts[rng.int(texts.length)]).join(' '));
-    return {
-      queryId: queries[i % queries.length].id, query: queries[i % queries.length].text, docIds: passages.map((_, j) => `b${i}_${j}`), passages,
-      labels: passages.map((_, j) => (j === 0 ? 1 : NaN)), teacher: Float64Array.from(passages, () => rng.next() * 10), assistants: {},
-    };
-  });
-}
+import { benchGroups, PRESETS } from './_groups';
 
 interface TrainBenchConfig {
   readonly model: keyof typeof PRESETS;
