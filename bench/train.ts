@@ -3,7 +3,7 @@
  * 128 word pieces built from real DL19 passages) for the default student and a DistilBERT-size one,
  * with and without the native kernels: median optimiser-step time (clipping and AdamW included)
  * over a few steps, and each configuration's peak RSS. Prints JSON.
- * usage: npx tsx bench/train.ts [--models default,distilbert] [--steps N] [--batch B]
+ * usage: npx tsx bench/train.ts [--models default,distilbert] [--steps N] [--batch B] [--engines native,stock]
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -22,6 +22,8 @@ interface TrainBenchConfig {
   readonly native: boolean;
   readonly steps: number;
   readonly batch: number;
+  /** Texts per forward pass (gradient caching; the same update as the whole batch). */
+  readonly embedChunk?: number;
 }
 
 /** One configuration, in its own process (peak memory is its own). */
@@ -38,7 +40,7 @@ async function measure(c: TrainBenchConfig): Promise<Record<string, unknown>> {
   try {
     // One extra step first: kernel set-up and weight upload are not training throughput.
     await train(model, groups, {
-      steps: c.steps + 1, batchSize: c.batch, lr: 1e-4, warmupSteps: 0, seed: 1, progress: 'none',
+      steps: c.steps + 1, batchSize: c.batch, embedChunk: c.embedChunk, lr: 1e-4, warmupSteps: 0, seed: 1, progress: 'none',
       loss: { alpha: 1, beta: 1, gamma: 0 },
       onStep: () => {
         const now = process.hrtime.bigint();
@@ -49,7 +51,7 @@ async function measure(c: TrainBenchConfig): Promise<Record<string, unknown>> {
     const perStep = median(times.slice(1));
     return {
       backend: backend.backend, threads: native.active ? native.threads : 1, parameters: params, batchGroups: c.batch,
-      secondsPerStep: perStep, groupsPerSecond: c.batch / perStep, firstStepSeconds: times[0],
+      secondsPerStep: perStep, groupsPerSecond: c.batch / perStep, firstStepSeconds: times[0], stepSeconds: times,
     };
   } catch (e) {
     const msg = (e as Error).message;
@@ -67,15 +69,20 @@ async function measure(c: TrainBenchConfig): Promise<Record<string, unknown>> {
 
 /** Runs the benchmark (each configuration in a child process) and returns its JSON report. */
 export async function run(argv: string[] = []): Promise<object> {
-  const { values } = parseArgs({ args: argv, options: { models: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { models: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' }, engines: { type: 'string' } }, strict: true });
   const models = (values.models ?? 'default,distilbert').split(',') as Array<keyof typeof PRESETS>;
   for (const m of models) if (!(m in PRESETS)) throw new Error(`unknown model '${m}' (default, distilbert)`);
   const steps = Number(values.steps ?? 7);
   const batch = Number(values.batch ?? 4);
+  const engines = (values.engines ?? 'native,stock').split(',');
+  for (const e of engines) if (e !== 'native' && e !== 'stock') throw new Error(`unknown engine '${e}' (native, stock)`);
   const results = [];
   for (const model of models) {
-    for (const native of [true, false]) {
-      const config: TrainBenchConfig = { model, native, steps: model === 'distilbert' ? 2 : steps, batch };
+    // The stock wasm kernels run the 66M student at 1–2 GFLOP/s (minutes a step): measured only when asked for.
+    const wanted = model === 'distilbert' && values.engines === undefined ? ['native'] : engines;
+    for (const native of wanted.map((e) => e === 'native')) {
+      // The 66M student's activations for a whole batch overflow the 4 GB wasm heap: 2 texts per forward pass.
+      const config: TrainBenchConfig = { model, native, steps: model === 'distilbert' ? 2 : steps, batch, ...(model === 'distilbert' ? { embedChunk: 2 } : {}) };
       results.push(await runChild(__filename, config, native ? {} : { MTA4DPR_NATIVE: '0' }));
     }
   }
