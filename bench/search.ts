@@ -1,13 +1,17 @@
 /**
  * Exact search throughput: queries/second of inner-product top-100 over a 100,000 × 768 float32
  * matrix (seeded random vectors; the cost does not depend on the values), with the BLAS engine
- * (native kernels) and the JS loop. Prints JSON.
- * usage: npx tsx bench/search.ts [--rows N] [--queries N]
+ * (native kernels: sgemm blocks + selection in C) and the JS loop. Where PyTorch is found, its
+ * torch.topk(q @ corpus.T) repetitions are interleaved with the BLAS engine's (bench/_interleave.ts).
+ * Prints JSON.
+ * usage: npx tsx bench/search.ts [--rows N] [--queries N] [--reps N]
  */
 import { parseArgs } from 'node:util';
 import { nativeKernelStatus, nativeSgemm, nativeThreads } from '../lib/backend/native-kernels';
 import { mulberry32, type EmbeddingMatrix } from '../lib/models';
 import { exactTopK } from '../lib/retrieval/topk';
+import { interleave } from './_interleave';
+import { startTorchServer } from './_torch-server';
 
 function randomMatrix(rows: number, dim: number, seed: number): EmbeddingMatrix {
   const r = mulberry32(seed);
@@ -26,16 +30,33 @@ function measure(engine: 'blas' | 'js', queries: EmbeddingMatrix, corpus: Embedd
 
 /** Runs the benchmark and returns its JSON report. */
 export async function run(argv: string[] = []): Promise<object> {
-  const { values } = parseArgs({ args: argv, options: { rows: { type: 'string' }, queries: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { rows: { type: 'string' }, queries: { type: 'string' }, reps: { type: 'string' } }, strict: true });
   const rows = Number(values.rows ?? 100_000);
   const nq = Number(values.queries ?? 256);
+  const reps = Number(values.reps ?? 5);
   const dim = 768;
   const k = 100;
   const corpus = randomMatrix(rows, dim, 1);
   const queries = randomMatrix(nq, dim, 2);
   const results: Array<Record<string, unknown>> = [];
-  if (nativeSgemm()) results.push(measure('blas', queries, corpus, k));
-  else results.push({ engine: 'blas', skipped: `native kernels unavailable: ${nativeKernelStatus().reason}` });
+  if (nativeSgemm()) {
+    const torch = await startTorchServer();
+    if (typeof torch === 'string') {
+      results.push({ ...measure('blas', queries, corpus, k), torch: { skipped: torch } });
+    } else {
+      try {
+        const first = measure('blas', queries, corpus, k);
+        const pairs = await interleave(reps, async () => measure('blas', queries, corpus, k).queriesPerSecond as number,
+          async () => (await torch.measure({ work: 'search', rows, dim, queries: nq, k })).queriesPerSecond as number);
+        // The headline figure is the median of the interleaved repetitions.
+        results.push({ ...first, queriesPerSecond: pairs.ours.median, interleaved: pairs, torch: { ...torch.info, queriesPerSecond: pairs.torch.median } });
+      } finally {
+        torch.close();
+      }
+    }
+  } else {
+    results.push({ engine: 'blas', skipped: `native kernels unavailable: ${nativeKernelStatus().reason}` });
+  }
   // The JS loop takes ~0.1 s a query here: 16 queries are enough for its rate.
   results.push(measure('js', { ...queries, rows: Math.min(16, nq), data: queries.data.subarray(0, Math.min(16, nq) * dim) }, corpus, k));
   return { bench: 'search', corpus: { rows, dim }, k, results, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };

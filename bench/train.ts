@@ -3,38 +3,22 @@
  * 128 word pieces built from real DL19 passages) for the default student and a DistilBERT-size one,
  * with and without the native kernels: median optimiser-step time (clipping and AdamW included)
  * over a few steps, and each configuration's peak RSS. Prints JSON.
- * usage: npx tsx bench/train.ts [--models default,distilbert] [--steps N] [--batch B]
+ * With PyTorch found, each native figure is the median of --pairs child runs interleaved with as
+ * many PyTorch runs of the same work (bench/_interleave.ts), load average beside each pair.
+ * usage: npx tsx bench/train.ts [--models default,distilbert] [--steps N] [--batch B] [--engines native,stock] [--pairs 3] [--torch off]
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
-import { loadDataset } from '../lib/data/registry';
-import { DEFAULT_STUDENT, DISTILBERT_BASE } from '../lib/models/config';
 import { createDualEncoder } from '../lib/models/dualEncoder';
 import { defaultModelPaths } from '../lib/models/gloveStudent';
 import { loadTokenizer } from '../lib/text';
 import { train } from '../lib/train/trainer';
-import type { TrainingGroup } from '../lib/train/groups';
-import { Rng } from '../lib/random/rng';
 import { nativeKernelStatus } from '../lib/backend/native-kernels';
 import { childMain, median, runChild } from './_child';
-
-const PRESETS = { default: DEFAULT_STUDENT, distilbert: { ...DISTILBERT_BASE, passageMaxLength: 128 } } as const;
-
-/** Groups of 8 passages, each the concatenation of three real passages so it fills 128 word pieces. */
-async function benchGroups(count: number): Promise<TrainingGroup[]> {
-  const ds = await loadDataset('dl19');
-  const texts = [...ds.collection.passages.values()].map((p) => p.text);
-  const queries = [...ds.queries.queries.values()];
-  const rng = new Rng(7);
-  return Array.from({ length: count }, (_, i) => {
-    const passages = Array.from({ length: 8 }, () => [0, 1, 2].map(() => texts[rng.int(texts.length)]).join(' '));
-    return {
-      queryId: queries[i % queries.length].id, query: queries[i % queries.length].text, docIds: passages.map((_, j) => `b${i}_${j}`), passages,
-      labels: passages.map((_, j) => (j === 0 ? 1 : NaN)), teacher: Float64Array.from(passages, () => rng.next() * 10), assistants: {},
-    };
-  });
-}
+import { benchGroups, PRESETS } from './_groups';
+import { interleave } from './_interleave';
+import { startTorchServer, type TorchServer } from './_torch-server';
 
 interface TrainBenchConfig {
   readonly model: keyof typeof PRESETS;
@@ -42,6 +26,8 @@ interface TrainBenchConfig {
   readonly native: boolean;
   readonly steps: number;
   readonly batch: number;
+  /** Texts per forward pass (gradient caching; the same update as the whole batch). */
+  readonly embedChunk?: number;
 }
 
 /** One configuration, in its own process (peak memory is its own). */
@@ -58,7 +44,7 @@ async function measure(c: TrainBenchConfig): Promise<Record<string, unknown>> {
   try {
     // One extra step first: kernel set-up and weight upload are not training throughput.
     await train(model, groups, {
-      steps: c.steps + 1, batchSize: c.batch, lr: 1e-4, warmupSteps: 0, seed: 1, progress: 'none',
+      steps: c.steps + 1, batchSize: c.batch, embedChunk: c.embedChunk, lr: 1e-4, warmupSteps: 0, seed: 1, progress: 'none',
       loss: { alpha: 1, beta: 1, gamma: 0 },
       onStep: () => {
         const now = process.hrtime.bigint();
@@ -69,7 +55,7 @@ async function measure(c: TrainBenchConfig): Promise<Record<string, unknown>> {
     const perStep = median(times.slice(1));
     return {
       backend: backend.backend, threads: native.active ? native.threads : 1, parameters: params, batchGroups: c.batch,
-      secondsPerStep: perStep, groupsPerSecond: c.batch / perStep, firstStepSeconds: times[0],
+      secondsPerStep: perStep, groupsPerSecond: c.batch / perStep, firstStepSeconds: times[0], stepSeconds: times,
     };
   } catch (e) {
     const msg = (e as Error).message;
@@ -85,21 +71,59 @@ async function measure(c: TrainBenchConfig): Promise<Record<string, unknown>> {
   }
 }
 
+/** Our figure for one configuration: `pairs` child runs interleaved with as many PyTorch ones when the reference runs. */
+async function measurePaired(config: TrainBenchConfig, pairs: number, torch: TorchServer | string): Promise<Record<string, unknown>> {
+  const env = config.native ? {} : { MTA4DPR_NATIVE: '0' };
+  if (!config.native || typeof torch === 'string') return runChild(__filename, config, env);
+  const runs: Array<Record<string, unknown>> = [];
+  try {
+    const paired = await interleave(pairs, async () => {
+      const r = await runChild(__filename, config, env);
+      runs.push(r);
+      if (typeof r.groupsPerSecond !== 'number') throw new Error(String(r.error ?? r.skipped ?? 'no figure'));
+      return r.groupsPerSecond;
+    }, async () => (await torch.measure({ work: 'train', model: config.model, groups: config.batch, steps: config.steps })).groupsPerSecond as number);
+    const peak = Math.max(...runs.map((r) => Number(r.peakRssMiB ?? 0)));
+    return { ...runs[0], groupsPerSecond: paired.ours.median, secondsPerStep: config.batch / paired.ours.median, peakRssMiB: peak, interleaved: paired,
+      torch: { ...torch.info, groupsPerSecond: paired.torch.median } };
+  } catch (e) {
+    return { ...(runs.at(-1) ?? config), error: (e as Error).message };
+  }
+}
+
 /** Runs the benchmark (each configuration in a child process) and returns its JSON report. */
 export async function run(argv: string[] = []): Promise<object> {
-  const { values } = parseArgs({ args: argv, options: { models: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { models: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' }, engines: { type: 'string' }, pairs: { type: 'string' }, torch: { type: 'string' } },
+    strict: true,
+  });
   const models = (values.models ?? 'default,distilbert').split(',') as Array<keyof typeof PRESETS>;
   for (const m of models) if (!(m in PRESETS)) throw new Error(`unknown model '${m}' (default, distilbert)`);
   const steps = Number(values.steps ?? 7);
   const batch = Number(values.batch ?? 4);
+  const pairs = Number(values.pairs ?? 3);
+  const engines = (values.engines ?? 'native,stock').split(',');
+  for (const e of engines) if (e !== 'native' && e !== 'stock') throw new Error(`unknown engine '${e}' (native, stock)`);
+  const torch = values.torch === 'off' ? 'turned off (--torch off)' : await startTorchServer();
   const results = [];
-  for (const model of models) {
-    for (const native of [true, false]) {
-      const config: TrainBenchConfig = { model, native, steps: model === 'distilbert' ? 2 : steps, batch };
-      results.push(await runChild(__filename, config, native ? {} : { MTA4DPR_NATIVE: '0' }));
+  try {
+    for (const model of models) {
+      // The stock wasm kernels run the 66M student at 1–2 GFLOP/s (minutes a step): measured only when asked for.
+      const wanted = model === 'distilbert' && values.engines === undefined ? ['native'] : engines;
+      for (const native of wanted.map((e) => e === 'native')) {
+        // The 66M student's activations for a whole batch overflow the 4 GB wasm heap: 2 texts per forward pass.
+        const config: TrainBenchConfig = { model, native, steps: model === 'distilbert' ? 2 : steps, batch, ...(model === 'distilbert' ? { embedChunk: 2 } : {}) };
+        results.push(await measurePaired(config, model === 'distilbert' ? Math.min(pairs, 2) : pairs, torch));
+      }
     }
+  } finally {
+    if (typeof torch !== 'string') torch.close();
   }
-  return { bench: 'train', group: '1 query (32 tokens) + 1 positive + 7 negatives (128 tokens); loss = InfoNCE + listwise KL; AdamW', results };
+  return {
+    bench: 'train', group: '1 query (32 tokens) + 1 positive + 7 negatives (128 tokens); loss = InfoNCE + listwise KL; AdamW', results,
+    ...(typeof torch === 'string' ? { torch: { skipped: torch } } : {}),
+  };
 }
 
 if (require.main === module && !childMain(measure)) {

@@ -14,6 +14,10 @@ Work measured (median of --repeats runs, after one warm-up):
   search  queries/s of exact inner-product top-100 over a 100,000 × 768 float32 matrix.
 
 Usage: python3 bench/reference/torch_bench.py [--threads 2] [--models default,distilbert] [--json]
+       python3 bench/reference/torch_bench.py --serve   (one JSON request a line on stdin, one JSON
+       reply a line on stdout: {"work": "train", "model": "default", "groups": 4, "steps": 3},
+       {"work": "encode", "model": ..., "batch": 64, "repeats": 3}, {"work": "search", "queries": 256};
+       so the benchmarks can interleave PyTorch's repetitions with their own)
 Exits 3 with a message on stderr when PyTorch is not installed (the benchmark suite then skips it).
 """
 import argparse
@@ -146,6 +150,37 @@ def bench_search(rows, dim, queries, k, repeats):
     return {"queriesPerSecond": queries / statistics.median(times), "rows": rows, "dim": dim, "queries": queries, "k": k, "runs": len(times)}
 
 
+def serve():
+    """Answers measurement requests, one JSON object per stdin line, keeping models and data between them."""
+    models, cache = {}, {}
+
+    def model_of(name):
+        if name not in models:
+            torch.manual_seed(0)
+            models[name] = Tower(PRESETS[name])
+        return models[name]
+
+    print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads(), "blas": runtime_blas()}), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            req = json.loads(line)
+            work = req["work"]
+            if work == "train":
+                out = bench_train(model_of(req["model"]).train(), int(req.get("groups", 4)), int(req.get("steps", 3)))
+            elif work == "encode":
+                out = bench_encode(model_of(req["model"]).eval(), int(req.get("batch", 64)), int(req.get("repeats", 3)))
+            elif work == "search":
+                key = ("search", int(req.get("rows", 100_000)), int(req.get("dim", 768)))
+                out = bench_search(key[1], key[2], int(req.get("queries", 256)), int(req.get("k", 100)), int(req.get("repeats", 1)))
+            else:
+                raise ValueError(f"unknown work {work!r}")
+            print(json.dumps({"ok": True, **out}), flush=True)
+        except Exception as e:  # a bad request is answered, not fatal
+            print(json.dumps({"ok": False, "error": f"{type(e).__name__}: {e}"}), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--threads", type=int, default=os.cpu_count())
@@ -154,9 +189,13 @@ def main():
     ap.add_argument("--encode-batch", type=int, default=64)
     ap.add_argument("--train-groups", type=int, default=4)
     ap.add_argument("--search-queries", type=int, default=256)
+    ap.add_argument("--serve", action="store_true", help="answer JSON requests on stdin (for interleaved repetitions)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
+    if args.serve:
+        serve()
+        return
     results = []
     for name in args.models.split(","):
         c = PRESETS[name]

@@ -22,6 +22,7 @@ interface NativeAddon {
   adamw(heap: ArrayBuffer, param: number, grad: number, m: number, v: number, outParam: number, outM: number, outV: number, size: number,
     lr: number, beta1: number, beta2: number, c1: number, c2: number, epsilon: number, decay: number): void;
   sgemm(a: Float32Array, b: Float32Array, out: Float32Array, m: number, n: number, k: number, transB: boolean): void;
+  topkInner(queries: Float32Array, corpus: Float32Array, outIndices: Int32Array, outScores: Float32Array, nq: number, rows: number, dim: number, k: number, chunkRows: number): void;
   setThreads(n: number): void;
   threads(): number;
 }
@@ -209,6 +210,20 @@ export function unregisterNativeKernels(): void {
 export function nativeSgemm(): ((a: Float32Array, b: Float32Array, out: Float32Array, m: number, n: number, k: number, transB: boolean) => void) | undefined {
   const loaded = ensureAddon();
   return typeof loaded === 'string' ? undefined : loaded.sgemm.bind(loaded);
+}
+
+/** Signature of the addon's exact inner-product top-k (see {@link nativeTopK}). */
+export type NativeTopK = (queries: Float32Array, corpus: Float32Array, outIndices: Int32Array, outScores: Float32Array,
+  nq: number, rows: number, dim: number, k: number, chunkRows: number) => void;
+
+/**
+ * The k best corpus rows of every query (score desc, row asc; nq × k, best first), scored by
+ * BLAS in blocks of chunkRows rows with the selection in C on every core; undefined when the addon
+ * is absent or turned off (or an older build lacks it). Used by exact search.
+ */
+export function nativeTopK(): NativeTopK | undefined {
+  const loaded = ensureAddon();
+  return typeof loaded === 'string' || typeof loaded.topkInner !== 'function' ? undefined : loaded.topkInner.bind(loaded);
 }
 
 /** The current native-kernel status. */

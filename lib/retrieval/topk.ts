@@ -2,7 +2,7 @@
  * Exact inner-product top-k over an embedding matrix, in row chunks so memory stays bounded
  * (never the full queries × corpus score matrix). Ties go to the smaller corpus row index.
  */
-import { nativeKernelStatus, nativeSgemm } from '../backend/native-kernels';
+import { nativeKernelStatus, nativeSgemm, nativeTopK } from '../backend/native-kernels';
 import type { EmbeddingMatrix } from '../models/types';
 
 /** Top-k hits of one query: corpus row indices and scores, best first. */
@@ -13,10 +13,11 @@ export interface TopKHits {
 
 /** Options of {@link exactTopK}. */
 export interface ExactTopKOptions {
-  /** Corpus rows scored at a time (bounds the score buffer to queries × chunkRows floats). */
+  /** Corpus rows scored at a time (bounds the score buffer to queries × chunkRows floats; default 4096, 16384 with the native selection). */
   readonly chunkRows?: number;
   /**
-   * 'blas': score a chunk for all queries as one float32 matrix product (native kernels, all cores);
+   * 'blas': score a chunk for all queries as one float32 matrix product and select in C (native
+   * kernels, all cores; the JS heap where the addon predates the C selection);
    * 'js': a double-accumulated loop rounded to float32; 'auto' (default): blas when built, else js.
    * The two can order near-ties (within float32 rounding) differently.
    */
@@ -81,13 +82,22 @@ export function exactTopK(queries: EmbeddingMatrix, corpus: EmbeddingMatrix, k: 
   if (queries.dim !== corpus.dim) throw new Error(`exactTopK: query dim ${queries.dim} ≠ corpus dim ${corpus.dim}`);
   const kk = Math.min(k, corpus.rows);
   const dim = corpus.dim;
-  const chunk = Math.max(1, opts.chunkRows ?? 4096);
-  const heaps = Array.from({ length: queries.rows }, () => new TopKHeap(kk));
   const q = queries.data;
   const c = corpus.data;
   const engine = opts.engine ?? 'auto';
   const sgemm = engine === 'js' ? undefined : nativeSgemm();
   if (engine === 'blas' && !sgemm) throw new Error(`exactTopK: engine 'blas' needs the native kernels (${nativeKernelStatus().reason ?? 'not built'})`);
+  const topk = engine === 'js' ? undefined : nativeTopK();
+  if (topk && kk > 0 && queries.rows > 0) {
+    // Larger blocks than the JS path: the selection no longer dominates, and sgemm threads better on wide blocks.
+    const blockRows = Math.max(1, Math.min(corpus.rows, opts.chunkRows ?? 16384));
+    const idx = new Int32Array(queries.rows * kk);
+    const sc = new Float32Array(queries.rows * kk);
+    topk(queries.data, corpus.data, idx, sc, queries.rows, corpus.rows, dim, kk, blockRows);
+    return Array.from({ length: queries.rows }, (_, i) => ({ indices: idx.slice(i * kk, (i + 1) * kk), scores: sc.slice(i * kk, (i + 1) * kk) }));
+  }
+  const chunk = Math.max(1, opts.chunkRows ?? 4096);
+  const heaps = Array.from({ length: queries.rows }, () => new TopKHeap(kk));
   if (sgemm && kk > 0) {
     const scores = new Float32Array(queries.rows * Math.min(chunk, corpus.rows));
     for (let start = 0; start < corpus.rows; start += chunk) {

@@ -52,6 +52,8 @@ export const TrainConfigSchema = z.strictObject({
     steps: z.number().int().positive().default(200),
     batchSize: z.number().int().positive().default(8),
     accumulationSteps: z.number().int().positive().default(1),
+    /** Texts per tower forward pass through gradient caching (same update, bounded activations); absent = whole batch. */
+    embedChunk: z.number().int().positive().optional(),
     lr: z.number().positive().default(1e-3),
     warmupFraction: z.number().min(0).max(1).default(0.1),
     weightDecay: z.number().nonnegative().default(0.01),

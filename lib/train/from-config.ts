@@ -140,7 +140,7 @@ export async function trainFromConfig(config: TrainConfig, o: TrainFromConfigOpt
     let result: TrainResult;
     try {
       result = await train(model, groups, {
-      steps, batchSize: t.batchSize, accumulationSteps: t.accumulationSteps, lr: t.lr,
+      steps, batchSize: t.batchSize, accumulationSteps: t.accumulationSteps, embedChunk: t.embedChunk, lr: t.lr,
       warmupSteps: Math.round(t.warmupFraction * steps), weightDecay: t.weightDecay, maxGradNorm: t.maxGradNorm,
       loss: config.loss, distribution: config.distribution,
       selectTarget: config.loss.gamma > 0

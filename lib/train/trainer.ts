@@ -10,6 +10,7 @@ import { toDistribution, type DistributionOptions } from '../assistants/distribu
 import { sha256 } from '../io/hash';
 import { AdamW } from './adamw';
 import { clipByGlobalNorm } from './clip';
+import { cachedVariableGrads } from './grad-cache';
 import { combinedLoss, type CombinedLossOptions } from './losses/combined';
 import type { TrainingGroup } from './groups';
 import { MetricsLog } from './metrics-log';
@@ -37,6 +38,11 @@ export interface TrainerOptions {
   readonly batchSize: number;
   /** Forward passes whose gradients are averaged into one update (default 1). */
   readonly accumulationSteps?: number;
+  /**
+   * Texts per tower forward pass, through gradient caching (lib/train/grad-cache.ts): the same
+   * update as the whole batch, with one chunk's activations in memory (default: the whole batch).
+   */
+  readonly embedChunk?: number;
   /** Peak learning rate. */
   readonly lr: number;
   /** Warm-up steps (default 10% of steps). */
@@ -157,6 +163,7 @@ function validate(groups: readonly TrainingGroup[], o: TrainerOptions): number {
   positiveInt('steps', o.steps);
   positiveInt('batchSize', o.batchSize);
   positiveInt('accumulationSteps', o.accumulationSteps);
+  positiveInt('embedChunk', o.embedChunk);
   positiveInt('checkpointEvery', o.checkpointEvery);
   positiveInt('evaluateEvery', o.evaluateEvery);
   positiveInt('logEvery', o.logEvery);
@@ -313,15 +320,16 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
         const kept: Record<string, tf.Scalar | undefined> = {};
         let result: { value: tf.Scalar; grads: tf.NamedTensorMap };
         try {
-          result = tf.variableGrads(() => {
-            const queryEmb = model.embed(q, 'query', true);
-            const passageEmb = model.embed(p, 'passage', true);
+          const lossOf = (queryEmb: tf.Tensor2D, passageEmb: tf.Tensor2D): tf.Scalar => {
             const parts = lossFn({ queryEmb, passageEmb, teacherProbs, assistantProbs });
             kept.contrastive = parts.contrastive && tf.keep(parts.contrastive);
             kept.teacherKl = parts.teacherKl && tf.keep(parts.teacherKl);
             kept.assistantKl = parts.assistantKl && tf.keep(parts.assistantKl);
             return tf.div(parts.total, accumulation) as tf.Scalar;
-          }, variables);
+          };
+          result = options.embedChunk
+            ? cachedVariableGrads(model, q, p, lossOf, variables, options.embedChunk)
+            : tf.variableGrads(() => lossOf(model.embed(q, 'query', true), model.embed(p, 'passage', true)), variables);
         } finally {
           for (const t of [q.inputIds, q.attentionMask, p.inputIds, p.attentionMask, teacherProbs, assistantProbs]) t?.dispose();
         }

@@ -145,6 +145,117 @@ static napi_value sgemm_arrays(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* (score, index) a ranks below (score, index) b: lower score, or equal score and a larger index. */
+static inline bool hit_worse(float sa, int32_t ia, float sb, int32_t ib) {
+  return sa < sb || (sa == sb && ia > ib);
+}
+
+/* Restores the min-heap (worst hit at the root) below position i. */
+static void heap_down(float* sc, int32_t* ix, int64_t size, int64_t i) {
+  for (;;) {
+    const int64_t l = 2 * i + 1, r = l + 1;
+    int64_t m = i;
+    if (l < size && hit_worse(sc[l], ix[l], sc[m], ix[m])) m = l;
+    if (r < size && hit_worse(sc[r], ix[r], sc[m], ix[m])) m = r;
+    if (m == i) return;
+    const float ts = sc[i]; sc[i] = sc[m]; sc[m] = ts;
+    const int32_t ti = ix[i]; ix[i] = ix[m]; ix[m] = ti;
+    i = m;
+  }
+}
+
+/*
+ * topkInner(queries, corpus, outIndices, outScores, nq, rows, dim, k, chunkRows): the k best corpus
+ * rows of every query by inner product (score desc, then row asc), written best first into
+ * outIndices/outScores (nq × k). The corpus is scored chunkRows rows at a time by one sgemm
+ * (OpenBLAS threads it), then the queries' heaps take the chunk in parallel; rows arrive in
+ * ascending order, so once a heap is full only a strictly higher score enters.
+ */
+static napi_value topk_inner(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *q, *c, *outScores;
+  size_t lq, lc, li, ls;
+  int64_t v[5];
+  int32_t* outIdx = NULL;
+  napi_typedarray_type idxType;
+  napi_value ab;
+  size_t off;
+  bool ok = argc == 9 && float_array(env, argv[0], &q, &lq) && float_array(env, argv[1], &c, &lc) &&
+            napi_get_typedarray_info(env, argv[2], &idxType, &li, (void**)&outIdx, &ab, &off) == napi_ok && idxType == napi_int32_array &&
+            float_array(env, argv[3], &outScores, &ls);
+  for (int i = 0; ok && i < 5; i++) ok = get_int64(env, argv[4 + i], &v[i]) && v[i] >= 0;
+  if (!ok) {
+    napi_throw_type_error(env, NULL, "topkInner: expected (Float32Array queries, Float32Array corpus, Int32Array outIndices, Float32Array outScores, nq, rows, dim, k, chunkRows)");
+    return NULL;
+  }
+  const int64_t nq = v[0], rows = v[1], dim = v[2], k = v[3], chunk = v[4];
+  if ((uint64_t)nq * dim > lq || (uint64_t)rows * dim > lc || (uint64_t)nq * k > li || (uint64_t)nq * k > ls || k > rows || chunk < 1 || dim < 1) {
+    napi_throw_range_error(env, NULL, "topkInner: arrays are smaller than nq, rows, dim, k say, k exceeds the rows, or chunkRows < 1");
+    return NULL;
+  }
+  if (nq == 0 || k == 0) return NULL;
+  const int64_t cr = chunk < rows ? chunk : rows;
+  float* scores = (float*)malloc(sizeof(float) * nq * cr);
+  int64_t* sizes = (int64_t*)calloc(nq, sizeof(int64_t));
+  if (!scores || !sizes) {
+    free(scores);
+    free(sizes);
+    napi_throw_error(env, NULL, "topkInner: out of memory");
+    return NULL;
+  }
+  for (int64_t start = 0; start < rows; start += cr) {
+    const int64_t n = rows - start < cr ? rows - start : cr;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nq, (int)n, (int)dim, 1.0f, q, (int)dim, c + start * dim, (int)dim, 0.0f, scores, (int)n);
+#pragma omp parallel for schedule(static)
+    for (int64_t qi = 0; qi < nq; qi++) {
+      float* sc = outScores + qi * k;
+      int32_t* ix = outIdx + qi * k;
+      const float* row = scores + qi * n;
+      int64_t size = sizes[qi];
+      int64_t j = 0;
+      for (; j < n && size < k; j++) {
+        /* Filling: sift the new hit up. */
+        int64_t i = size++;
+        sc[i] = row[j];
+        ix[i] = (int32_t)(start + j);
+        while (i > 0) {
+          const int64_t p = (i - 1) >> 1;
+          if (!hit_worse(sc[i], ix[i], sc[p], ix[p])) break;
+          const float ts = sc[i]; sc[i] = sc[p]; sc[p] = ts;
+          const int32_t ti = ix[i]; ix[i] = ix[p]; ix[p] = ti;
+          i = p;
+        }
+      }
+      float worst = sc[0];
+      for (; j < n; j++) {
+        if (row[j] > worst) {
+          sc[0] = row[j];
+          ix[0] = (int32_t)(start + j);
+          heap_down(sc, ix, size, 0);
+          worst = sc[0];
+        }
+      }
+      sizes[qi] = size;
+    }
+  }
+  /* Heap order → best first: pop the worst to the back, k times. */
+#pragma omp parallel for schedule(static)
+  for (int64_t qi = 0; qi < nq; qi++) {
+    float* sc = outScores + qi * k;
+    int32_t* ix = outIdx + qi * k;
+    for (int64_t size = k; size > 1; size--) {
+      const float ts = sc[0]; sc[0] = sc[size - 1]; sc[size - 1] = ts;
+      const int32_t ti = ix[0]; ix[0] = ix[size - 1]; ix[size - 1] = ti;
+      heap_down(sc, ix, size - 1, 0);
+    }
+  }
+  free(scores);
+  free(sizes);
+  return NULL;
+}
+
 /*
  * sumLeading(heap, xOffset, outOffset, rows, cols): out[j] = Σ_i x[i, j] over a row-major
  * rows × cols matrix, as one matrix-vector product with a vector of ones (bias and LayerNorm
@@ -265,6 +376,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"sumLeading", NULL, sum_leading, NULL, NULL, NULL, napi_default, NULL},
       {"gatherRows", NULL, gather_rows, NULL, NULL, NULL, napi_default, NULL},
       {"sgemm", NULL, sgemm_arrays, NULL, NULL, NULL, napi_default, NULL},
+      {"topkInner", NULL, topk_inner, NULL, NULL, NULL, napi_default, NULL},
       {"adamw", NULL, adamw, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
       {"threads", NULL, threads, NULL, NULL, NULL, napi_default, NULL},

@@ -1,6 +1,6 @@
 /** Ratios to the PyTorch reference: speed-ups for encoding/search, time ratio for training; none without the reference. */
 import { strict as assert } from 'node:assert';
-import { torchRatios } from '../../lib/cli/bench-ratios';
+import { ratiosMarkdown, torchRatios } from '../../lib/cli/bench-ratios';
 
 const torch = {
   name: 'torch', ok: true,
@@ -20,6 +20,16 @@ describe('cli/bench ratios to PyTorch', () => {
       ['train', 'tfjs-wasm+native', 1.25],
       ['exact', 'blas', 0.8],
     ]);
+  });
+
+  it('prefers the interleaved PyTorch figure of a row, with its pair range and load', () => {
+    const paired = { name: 'train', ok: true, result: { results: [{ model: 'default', native: true, groupsPerSecond: 10,
+      torch: { groupsPerSecond: 12 }, interleaved: { pairRatios: [0.5, 1, 0.8], loadAverage1m: [3, 4, 5] } }] } };
+    const [r] = torchRatios([paired, torch]);
+    assert.equal(r.torch, 12); // not the separate run's 20
+    assert.equal(Number(r.ratio.toFixed(3)), 1.2);
+    assert.deepEqual(r.interleaved, { pairs: 3, minRatio: 1, maxRatio: 2, loadAverage1m: [3, 4, 5] });
+    assert.match(ratiosMarkdown([r], '2026-12-01', 'x').split('\n').at(-1)!, /\| 3: 1\.00–2\.00, load 3\.0–5\.0 \|$/);
   });
 
   it('gives nothing when the reference was skipped or failed', () => {
