@@ -3,10 +3,10 @@
  * each file from the spec's format, resolves paths against the config's folder, and returns the
  * same `Dataset` the embedded registry gives, with a content hash over every file read.
  */
+import { firstNonSpaceChar } from './jsonRecords';
 import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { DatasetSpec, QrelsColumns } from '../config/dataset';
-import { openInput } from '../io/lines';
 import type { CandidateLists, Collection, Loaded, LoadReport, Passage, Qrels, QuerySet } from './types';
 import type { Dataset, LoadDatasetOptions } from './registry';
 import { readJsonlCollection, readJsonlQueries } from './jsonl';
@@ -38,21 +38,9 @@ function at(baseDir: string, path: string): string {
 }
 
 /** The first character that is not white space, to tell JSON lines, SGML and TSV apart. */
-async function firstChar(path: string): Promise<string | undefined> {
-  const input = openInput(path);
-  input.setEncoding('utf8');
-  try {
-    for await (const chunk of input) {
-      const m = /\S/.exec(chunk as string);
-      if (m) return m[0];
-    }
-    return undefined;
-  } catch {
-    // The reader that follows reports the unreadable file with its name.
-    return undefined;
-  } finally {
-    input.destroy();
-  }
+function firstChar(path: string): Promise<string | undefined> {
+  // The reader that follows reports an unreadable file with its name.
+  return firstNonSpaceChar(path).catch(() => undefined);
 }
 
 function qrelsOf(path: string | undefined, name: string, strict: boolean | undefined, columns: QrelsColumns, numericIds = false): Promise<Loaded<Qrels> | undefined> {

@@ -13,7 +13,8 @@ export interface RawRecord {
   readonly text: string;
 }
 
-async function firstNonSpaceChar(path: string): Promise<string | undefined> {
+/** The first character of a file that is not white space (undefined for an empty file). */
+export async function firstNonSpaceChar(path: string): Promise<string | undefined> {
   const input = openInput(path);
   input.setEncoding('utf8');
   try {

@@ -42,7 +42,8 @@ interface TslabDisplay {
   html(s: string): void;
 }
 
-function inTslabKernel(): boolean {
+/** True when this process is a tslab kernel (tslab's jupyter module is loaded): no heavy require otherwise. */
+export function inTslabKernel(): boolean {
   return Object.keys(require.cache).some((k) => /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(k));
 }
 

@@ -5,6 +5,7 @@
  */
 import { SingleBar } from 'cli-progress';
 import { lossCurveSvg } from './loss-svg';
+import { inTslabKernel } from '../progress/runLog';
 
 /** What the trainer reports after each step. */
 export interface ProgressUpdate {
@@ -29,10 +30,6 @@ interface TslabDisplay {
   html(s: string): void;
 }
 
-/** True when this process is a tslab kernel (tslab's jupyter module is loaded): no heavy require otherwise. */
-function inTslabKernel(): boolean {
-  return Object.keys(require.cache).some((k) => /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(k));
-}
 
 /** Lazily opens a tslab display; undefined when not in a kernel or when tslab refuses ("Not ready"). */
 function openNotebookDisplay(): TslabDisplay | undefined {
