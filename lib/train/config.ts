@@ -61,7 +61,7 @@ export const TrainConfigSchema = z.strictObject({
     checkpointEvery: z.number().int().positive().default(50),
     keepCheckpoints: z.number().int().positive().default(2),
     logEvery: z.number().int().positive().default(1),
-    /** Divergence guard (trainer defaults: loss > 1e4, weight norm ×100 since step 0). */
+    /** Divergence guard (trainer defaults: loss > 1e4, weight norm ×100 since step 0, or since step 1 for a zero-initialised model). */
     divergence: z.strictObject({ maxLoss: z.number().positive().optional(), maxWeightNormGrowth: z.number().positive().optional() }).optional(),
   }).prefault({}),
   seed: z.number().int().default(1),

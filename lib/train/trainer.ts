@@ -374,8 +374,10 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
       if (Number.isFinite(guard.maxWeightNormGrowth)) {
         const norm = await weightNorm(variables);
         if (!Number.isFinite(norm)) throw new NonFiniteLossError(step, `the weight norm (${norm})`, lastCheckpoint);
-        if (norm > guard.maxWeightNormGrowth * Math.max(initialNorm, 1e-12)) {
-          throw new DivergenceError(step, `the weight norm grew from ${initialNorm.toExponential(3)} (step 0) to ${norm.toExponential(3)}, beyond divergence.maxWeightNormGrowth ×${guard.maxWeightNormGrowth}`, lastCheckpoint);
+        // A zero-initialised model (the hashed lexical student) has no step-0 scale: growth is then measured from the first step's norm.
+        if (!(initialNorm! > 0)) initialNorm = norm;
+        else if (norm > guard.maxWeightNormGrowth * initialNorm!) {
+          throw new DivergenceError(step, `the weight norm grew from ${initialNorm!.toExponential(3)} (reference) to ${norm.toExponential(3)}, beyond divergence.maxWeightNormGrowth ×${guard.maxWeightNormGrowth}`, lastCheckpoint);
         }
       }
 
