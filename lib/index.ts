@@ -16,3 +16,5 @@ export * from './report';
 export * from './progress';
 export * from './random';
 export * from './pipeline';
+export * from './config/model';
+export * from './config/dataset';
