@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { Command } from '../cli';
 import { intFlag, parseFlags, requireFlag, UsageError } from './args';
 import { ensureWritableFile, ensureWritableFolder } from '../io';
-import { ConfigError, loadExperimentConfig, type ExperimentConfig } from '../pipeline/config';
+import type { ExperimentConfig } from '../config';
+import { loadCheckedExperiment } from '../pipeline/validate';
 import { checkMatrix, loadMatrix, matrixFromRows, type MainTableRow } from '../pipeline/matrix';
 import { writeJsonAtomic } from '../io';
 import { runExperiment } from '../pipeline/experiment';
@@ -64,16 +65,8 @@ export const command: Command = {
     ensureWritableFolder(out);
     if (typeof flags.steps === 'string') ensureWritableFolder(flags.steps);
     if (typeof flags['record-matrix'] === 'string') ensureWritableFile(flags['record-matrix']);
-    let config: ExperimentConfig;
-    try {
-      config = loadExperimentConfig(configPath);
-    } catch (e) {
-      if (e instanceof ConfigError) {
-        console.error(e.message);
-        return 2;
-      }
-      throw e;
-    }
+    // Everything in the config is checked before any data is read (a ConfigError exits 2).
+    const config: ExperimentConfig = loadCheckedExperiment(configPath);
     const seeds = typeof flags.seeds === 'string' ? flags.seeds.split(',').map((s) => {
       const n = Number(s);
       if (!Number.isInteger(n)) throw new UsageError(`--seeds: '${s}' is not an integer`, USAGE);

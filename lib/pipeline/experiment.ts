@@ -7,7 +7,8 @@ import { cpus } from 'node:os';
 import { initBackend } from '../backend';
 import { ensureWritableFolder, lockFolder, type Lock } from '../io';
 import { closeBrowser } from '../report';
-import { loadExperimentConfig, systemConfig, type ExperimentConfig } from './config';
+import { systemConfig, type ExperimentConfig } from '../config';
+import { loadCheckedExperiment } from './validate';
 import { runTasksInChildren } from './parallel';
 import { reproduce, type ReproduceResults } from './reproduce';
 import { writeResults } from './report';
@@ -37,7 +38,7 @@ export async function defaultJobs(): Promise<number> {
 /** Runs the experiment in `configPath` into `opts.outDir`; finished steps are reused. */
 export async function runExperiment(configPath: string, opts: RunExperimentOptions): Promise<ReproduceResults> {
   const started = Date.now();
-  const config: ExperimentConfig = loadExperimentConfig(configPath);
+  const config: ExperimentConfig = loadCheckedExperiment(configPath);
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const outDir = ensureWritableFolder(opts.outDir);
   const stepsDir = opts.stepsDir === undefined ? undefined : ensureWritableFolder(opts.stepsDir);

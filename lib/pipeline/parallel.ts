@@ -7,7 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import { extname, join } from 'node:path';
-import type { ExperimentConfig } from './config';
+import type { ExperimentConfig } from '../config';
 import type { WorkerReply, WorkerTask } from './worker';
 
 /** One unit of parallel work: one row of the table with one seed. */
