@@ -31,7 +31,7 @@ const HELP = `usage: ${USAGE}
                    (default: configs/<config name>.matrix.json); exit 1 when an entry is off
   --record-matrix FILE  write the results as a reproduction matrix (expected = measured; tolerance
                    5e-5 for bundled runs, max(0.01, 2 × seed std) for trained rows)
-  --no-progress    no training progress bars`;
+  --no-progress    no progress bars: every log line on stderr (always in OUT/run.log)`;
 
 function printCheck(matrixPath: string, rows: readonly MainTableRow[]): boolean {
   const checks = checkMatrix(loadMatrix(matrixPath), rows);
@@ -78,8 +78,11 @@ export const command: Command = {
     const matrixPath = flags.check === undefined ? undefined
       : flags.check === 'default' ? join('configs', `${config.name}.matrix.json`) : String(flags.check);
     if (matrixPath && !existsSync(matrixPath)) throw new UsageError(`reproduction matrix ${matrixPath} not found`, USAGE);
-    const log = (m: string) => process.stderr.write(`${m}\n`);
-    const results = await runExperiment(configPath, { outDir: out, only, seeds, jobs, stepsDir: typeof flags.steps === 'string' ? flags.steps : undefined, progress: flags['no-progress'] ? 'none' : 'auto', log });
+    // Every message goes to OUT/run.log; a terminal shows one progress bar, a pipe or --no-progress every line.
+    const results = await runExperiment(configPath, {
+      outDir: out, only, seeds, jobs, stepsDir: typeof flags.steps === 'string' ? flags.steps : undefined,
+      progress: flags['no-progress'] ? 'none' : 'auto', display: flags['no-progress'] ? 'lines' : 'auto',
+    });
     console.log(`wrote ${join(out, 'results.json')}, report.md, report.html (${results.elapsed_s.toFixed(0)} s)`);
     for (const r of results.rows) {
       console.log(`${r.system.padEnd(28)} ${r.dataset.padEnd(6)} ${Object.entries(r.metrics).map(([m, v]) => `${m} ${v.toFixed(4)}${r.seeds > 1 ? ` ± ${r.std[m].toFixed(4)}` : ''}`).join('  ')}`);

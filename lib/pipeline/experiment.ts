@@ -1,12 +1,15 @@
 /**
  * One call for notebooks and the CLI: run an experiment config (rows × seeds in parallel child
  * processes on single-threaded backends, then assembled from the cached steps) and write its
- * results, report and manifest.
+ * results, report and manifest. Without a `log` of the caller's, messages go to OUT/run.log and
+ * the reader sees one live progress display (lib/progress/runLog.ts), not the tasks' log lines.
  */
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { initBackend } from '../backend';
 import { ensureWritableFolder, lockFolder, type Lock } from '../io';
 import { closeBrowser } from '../report';
+import { createRunLog, type RunLog, type RunLogMode } from '../progress';
 import { systemConfig, type ExperimentConfig } from '../config';
 import { loadCheckedExperiment } from './validate';
 import { runTasksInChildren } from './parallel';
@@ -23,6 +26,8 @@ export interface RunExperimentOptions {
   readonly seeds?: readonly number[];
   readonly progress?: ProgressMode;
   readonly log?: (message: string) => void;
+  /** Without `log`: how the run log shows itself (default 'auto': a live display in a notebook, a bar on a terminal, else lines). */
+  readonly display?: RunLogMode;
   /** Folder of the steps and caches (default: outDir); experiments sharing one reuse each other's steps. */
   readonly stepsDir?: string;
   /** Write results.json, report.md/html and figures (default true). */
@@ -39,8 +44,9 @@ export async function defaultJobs(): Promise<number> {
 export async function runExperiment(configPath: string, opts: RunExperimentOptions): Promise<ReproduceResults> {
   const started = Date.now();
   const config: ExperimentConfig = loadCheckedExperiment(configPath);
-  const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const outDir = ensureWritableFolder(opts.outDir);
+  const runLog: RunLog | undefined = opts.log ? undefined : createRunLog({ file: join(outDir, 'run.log'), mode: opts.display ?? 'auto' });
+  const log = opts.log ?? runLog!;
   const stepsDir = opts.stepsDir === undefined ? undefined : ensureWritableFolder(opts.stepsDir);
   // One writer per output folder and per shared step store; the workers write under the parent's locks.
   const locks: Lock[] = [lockFolder(outDir, `mta4dpr reproduce ${config.name}`, log)];
@@ -49,6 +55,7 @@ export async function runExperiment(configPath: string, opts: RunExperimentOptio
     return await runLocked(config, outDir, stepsDir, started, log, opts);
   } finally {
     for (const l of locks) l.release();
+    runLog?.close();
   }
 }
 

@@ -8,6 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import { extname, join } from 'node:path';
 import type { ExperimentConfig } from '../config';
+import type { RunLog } from '../progress';
 import type { WorkerReply, WorkerTask } from './worker';
 
 /** One unit of parallel work: one row of the table with one seed. */
@@ -41,8 +42,13 @@ export async function runTasksInChildren(
   }
   const queue = tasks.slice();
   let failed: Error | undefined;
+  // A run log (lib/progress) shows tasks done / total and the running ones; a plain log gets lines only.
+  const progress = isRunLog(log) ? log : undefined;
+  progress?.tasks(tasks.length);
   const runOne = (t: ReproduceTask): Promise<void> => new Promise<void>((resolve) => {
     const started = Date.now();
+    const label = `${t.row} / seed ${t.seed}`;
+    progress?.started(label);
     const child = fork(workerPath(), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env });
     live.add(child);
     let tail = '';
@@ -56,6 +62,7 @@ export async function runTasksInChildren(
     child.on('error', (e) => { if (!failed) failed = new Error(`task '${t.row}' seed ${t.seed}: could not start a worker: ${e.message}`); });
     child.on('close', (code, signal) => {
       live.delete(child);
+      progress?.finished(label);
       if (code === 0 && reply?.type === 'done') log(`[${t.row} / seed ${t.seed}] done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
       else if (!failed) {
         const why = reply?.type === 'error' ? reply.message : `exit ${code ?? signal}\n${tail}`;
@@ -71,4 +78,8 @@ export async function runTasksInChildren(
   };
   await Promise.all(Array.from({ length: workers }, worker));
   if (failed) throw failed;
+}
+
+function isRunLog(log: (m: string) => void): log is RunLog {
+  return typeof (log as Partial<RunLog>).started === 'function' && typeof (log as Partial<RunLog>).tasks === 'function';
 }
