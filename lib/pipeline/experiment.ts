@@ -12,7 +12,7 @@ import { closeBrowser } from '../report';
 import { createRunLog, type RunLog, type RunLogMode } from '../progress';
 import { systemConfig, type ExperimentConfig } from '../config';
 import { loadCheckedExperiment } from './validate';
-import { runTasksInChildren } from './parallel';
+import { runTasksInChildren, type TaskProgress } from './parallel';
 import { reproduce, type ReproduceResults } from './reproduce';
 import { writeResults } from './report';
 import type { ProgressMode } from '../train';
@@ -52,7 +52,7 @@ export async function runExperiment(configPath: string, opts: RunExperimentOptio
   const locks: Lock[] = [lockFolder(outDir, `mta4dpr reproduce ${config.name}`, log)];
   try {
     if (stepsDir && stepsDir !== outDir) locks.push(lockFolder(stepsDir, `mta4dpr reproduce ${config.name} (steps)`, log));
-    return await runLocked(config, outDir, stepsDir, started, log, opts);
+    return await runLocked(config, outDir, stepsDir, started, log, opts, runLog);
   } finally {
     for (const l of locks) l.release();
     runLog?.close();
@@ -61,6 +61,7 @@ export async function runExperiment(configPath: string, opts: RunExperimentOptio
 
 async function runLocked(
   config: ExperimentConfig, outDir: string, stepsDir: string | undefined, started: number, log: (m: string) => void, opts: RunExperimentOptions,
+  progress?: TaskProgress,
 ): Promise<ReproduceResults> {
   const jobs = opts.jobs ?? (await defaultJobs());
   if (jobs > 1) {
@@ -70,7 +71,7 @@ async function runLocked(
     tasks.sort((a, b) => b.cost - a.cost);
     if (tasks.length > 1) {
       log(`running ${tasks.length} (row, seed) tasks in ${jobs} processes`);
-      await runTasksInChildren(tasks, jobs, config, outDir, log, stepsDir);
+      await runTasksInChildren(tasks, jobs, config, outDir, log, stepsDir, progress);
     }
   }
   // Assembled once, in this process: every step the workers finished is reused, none recomputed.

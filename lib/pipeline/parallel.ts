@@ -29,9 +29,13 @@ function killLiveWorkers(): void {
   for (const c of live) c.kill('SIGKILL');
 }
 
+/** Task starts and finishes, for a live display (a RunLog of lib/progress). */
+export type TaskProgress = Pick<RunLog, 'tasks' | 'started' | 'finished'>;
+
 /** Runs `tasks` with at most `jobs` worker processes; rejects on the first failed task (after the running ones end). */
 export async function runTasksInChildren(
   tasks: readonly ReproduceTask[], jobs: number, config: ExperimentConfig, outDir: string, log: (m: string) => void, stepsDir?: string,
+  progress?: TaskProgress,
 ): Promise<void> {
   const workers = Math.max(1, Math.min(jobs, tasks.length));
   // Native kernels thread each product: share the cores among the children instead of oversubscribing.
@@ -42,8 +46,6 @@ export async function runTasksInChildren(
   }
   const queue = tasks.slice();
   let failed: Error | undefined;
-  // A run log (lib/progress) shows tasks done / total and the running ones; a plain log gets lines only.
-  const progress = isRunLog(log) ? log : undefined;
   progress?.tasks(tasks.length);
   const runOne = (t: ReproduceTask): Promise<void> => new Promise<void>((resolve) => {
     const started = Date.now();
@@ -80,6 +82,3 @@ export async function runTasksInChildren(
   if (failed) throw failed;
 }
 
-function isRunLog(log: (m: string) => void): log is RunLog {
-  return typeof (log as Partial<RunLog>).started === 'function' && typeof (log as Partial<RunLog>).tasks === 'function';
-}

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { candidatesFromRuns, datasetResolver, loadProblems, readTrecRun, type DatasetResolver } from '../data';
-import type { DatasetSpecs } from '../config/dataset';
+import { specFilePaths, type DatasetSpecs } from '../config/dataset';
 import type { CandidateLists, Collection, DocId, Passage, Qrels, Query, QueryId, QuerySet, Run, RunEntry } from '../data/types';
 import type { MethodConfig, ModelRef } from '../config';
 import { runSystemOf } from '../config/model';
@@ -89,14 +89,8 @@ function specFileStates(specs: DatasetSpecs): string[] {
     if (depth === 0) return;
     for (const entry of readdirSync(path).sort()) visit(join(path, entry), depth - 1);
   };
-  for (const spec of Object.values(specs)) {
-    for (const [field, value] of Object.entries(spec)) {
-      // BEIR's `qrels` is the name of a file inside `dir`, not a path.
-      if (spec.format === 'beir' && field === 'qrels') continue;
-      if (typeof value === 'string' && ['dir', 'documents', 'queries', 'qrels', 'retriever'].includes(field)) visit(value, 2);
-    }
-    for (const run of Object.values(spec.runs ?? {})) visit(run, 0);
-  }
+  // Folders (a BEIR dir) two levels deep: corpus, queries and qrels/NAME.tsv.
+  for (const spec of Object.values(specs)) for (const path of specFilePaths(spec)) visit(path, 2);
   return states;
 }
 

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { findRow, systemConfig, type ExperimentConfig } from '../config';
 import { writeJsonAtomic } from '../io';
 import { loadEncoderCheckpoint, saveHfModel } from '../models';
-import { DEFAULT_DIVERGENCE_GUARD, DivergenceError } from '../train/trainer';
+import { DivergenceError, divergenceGuard } from '../train/trainer';
 import type { ProgressMode } from '../train';
 import { runMethod, type IterationRecord } from './method';
 import { buildCandidates, holdOut, loadTestSplits } from './stages/candidates';
@@ -68,7 +68,7 @@ export async function trainRow(experiment: ExperimentConfig, rowName: string, op
     if (e instanceof DivergenceError) {
       await writeJsonAtomic(join(outDir, 'summary.json'), {
         row: rowName, seed, diverged: { step: e.step, reason: e.reason, lastCheckpointStep: e.lastCheckpointStep ?? null },
-        divergenceGuard: { ...DEFAULT_DIVERGENCE_GUARD, ...config.train.divergence },
+        divergenceGuard: divergenceGuard(config.train.divergence),
       });
     }
     throw e;
