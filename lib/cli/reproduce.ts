@@ -19,7 +19,7 @@ const USAGE = 'mta4dpr reproduce --config FILE --out DIR [--only ROW,ROW] [--see
 const HELP = `usage: ${USAGE}
 
   --config FILE    experiment config (JSON; unknown keys are errors), e.g. configs/dl-demo.json
-  --out DIR        output folder: results.json, report.md, report.html, *.png, manifest.json, steps/
+  --out DIR        output folder: results.json, per-query.json, timings.json, report.md, report.html, *.png, manifest.json, steps/
                    (finished steps are reused: rerunning resumes; a changed config recomputes what depends on it)
   --only ROWS      run only these rows (comma separated names)
   --seeds LIST     override the seeds (comma separated), e.g. 1 for a quick look

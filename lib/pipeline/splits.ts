@@ -14,7 +14,7 @@ import type { CandidateLists, Collection, DocId, Passage, Qrels, Query, QueryId,
 import type { MethodConfig, ModelRef } from '../config';
 import { runSystemOf } from '../config/model';
 import { dataRoot } from '../data/paths';
-import { bm25Run, DEFAULT_BM25_FAMILY, DEFAULT_BM25_RUN_DEPTH, isBm25RunName } from './bm25Runs';
+import { bm25Run, bm25RunNameOf, DEFAULT_BM25_FAMILY, DEFAULT_BM25_RUN_DEPTH, isBm25RunName } from './bm25Runs';
 
 /** One split: the union of the named datasets. */
 export interface Split {
@@ -52,11 +52,15 @@ function splitContentHash(queries: ReadonlyMap<QueryId, Query>, passages: Readon
   return h.digest('hex');
 }
 
-/** Systems whose runs provide candidates: the configured list, else teacher + run-backed assistants. */
+/**
+ * Systems whose runs provide candidates: the configured list, else the runs of the teacher and
+ * assistants (a run file, or for a `bm25` scorer the BM25-family run with its parameters). Empty
+ * when every model is a model folder: the caller then takes every run the data has.
+ */
 export function candidateSystems(config: MethodConfig): string[] {
   if (config.data.candidates.runs) return config.data.candidates.runs;
   const refs: ModelRef[] = [config.teacher, ...config.assistants];
-  return [...new Set(refs.flatMap((r) => runSystemOf(r) ?? []))];
+  return [...new Set(refs.flatMap((r) => runSystemOf(r) ?? (r.kind === 'bm25' ? bm25RunNameOf(r) : undefined) ?? []))];
 }
 
 const splitCache = new Map<string, Promise<Split>>();

@@ -25,9 +25,13 @@ export interface TrainingCandidates {
 export async function buildCandidates(experiment: ExperimentConfig): Promise<TrainingCandidates> {
   const every = [baseConfig(experiment), ...experiment.systems.map((s) => systemConfig(experiment, s))];
   const models = allModels(every);
-  const systems = [...new Set(every.flatMap((c) => candidateSystems(c)))];
-  const train = await loadSplit(experiment.data.train, systems, experiment.data.candidates.depth, experiment.datasets);
-  return { train, models, systems };
+  const wanted = [...new Set(every.flatMap((c) => candidateSystems(c)))];
+  // No model has a run (model folders only): every run the data has, as for a test split.
+  const train = await loadSplit(experiment.data.train, wanted.length > 0 ? wanted : 'all', experiment.data.candidates.depth, experiment.datasets);
+  if (train.candidates.byQuery.size === 0) {
+    throw new Error(`training split ${train.name}: no query has candidates (runs ${[...train.runs.keys()].join(', ') || 'none'}); list runs with candidate lists in data.candidates.runs`);
+  }
+  return { train, models, systems: wanted.length > 0 ? wanted : [...train.runs.keys()] };
 }
 
 /**
