@@ -32,6 +32,16 @@ function killLiveWorkers(): void {
 /** Task starts and finishes, for a live display (a RunLog of lib/progress). */
 export type TaskProgress = Pick<RunLog, 'tasks' | 'started' | 'finished'>;
 
+/**
+ * A worker's stderr line as the run log should read it. Dawn (the webgpu package) prints two
+ * "Warning: max…BuffersPerPipelineLayout artificially reduced" lines whenever a process probes a
+ * Vulkan adapter: a device-limit notice, not a problem of the run, so it is kept in the log file
+ * but not summarised as a warning of every task.
+ */
+export function workerLine(line: string): string {
+  return /^Warning: maxDynamic\w+PerPipelineLayout artificially reduced/.test(line) ? `(Dawn device limits) ${line.slice('Warning: '.length)}` : line;
+}
+
 /** Runs `tasks` with at most `jobs` worker processes; rejects on the first failed task (after the running ones end). */
 export async function runTasksInChildren(
   tasks: readonly ReproduceTask[], jobs: number, config: ExperimentConfig, outDir: string, log: (m: string) => void, stepsDir?: string,
@@ -58,7 +68,7 @@ export async function runTasksInChildren(
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => {
       tail = (tail + chunk).slice(-4000);
-      for (const line of chunk.split('\n')) if (line.trim()) log(`[${t.row} / seed ${t.seed}] ${line}`);
+      for (const line of chunk.split('\n')) if (line.trim()) log(`[${t.row} / seed ${t.seed}] ${workerLine(line)}`);
     });
     child.on('message', (m: WorkerReply) => { reply = m; });
     child.on('error', (e) => { if (!failed) failed = new Error(`task '${t.row}' seed ${t.seed}: could not start a worker: ${e.message}`); });
