@@ -15,6 +15,5 @@ export * from './train';
 export * from './report';
 export * from './progress';
 export * from './random';
+export * from './config';
 export * from './pipeline';
-export * from './config/model';
-export * from './config/dataset';

@@ -152,10 +152,7 @@ function main() {
     if (html.status !== 0) fail(`HTML export of ${executed} failed:\n${html.stderr}`);
     // What a reader sees: no log wall, no blank figure, no untitled figure (lib/report/notebookCheck.ts).
     const check = readerCheck(doc);
-    // Reported always; fatal once the notebooks are quiet (MTA4DPR_NOTEBOOK_CHECK=strict; the default after the log wall is fixed).
-    if (check.problems.length > 0 && process.env.MTA4DPR_NOTEBOOK_CHECK !== 'strict') {
-      console.log(`reader check (not yet enforced): ${check.problems.join('; ')}`);
-    } else if (check.problems.length > 0) {
+    if (check.problems.length > 0) {
       console.log('FAILED');
       fail(`${input}: the executed notebook does not pass the reader check:\n${check.problems.map((p) => `  - ${p}`).join('\n')}\n(executed copy: ${executed})`);
     }

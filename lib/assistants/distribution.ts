@@ -1,11 +1,12 @@
 /**
  * Scores → probability distributions over one query's candidate list. Raw scores of different
  * retrievers live on incomparable scales (SPLADE++ ~1e5, ada2 ~0.8), so the default is to z-score
- * each model's scores per query and take softmax(z / τ) with τ = 0.5 (DESIGN.md §1).
+ * each model's scores per query and take softmax(z / τ) with τ = 0.5 (docs/method.md §1).
  */
 
 /** How a model's per-query scores are put on a common scale before the softmax. */
-export type Normalisation = 'zscore' | 'minmax' | 'raw';
+export type { Normalisation } from '../config/enums';
+import type { Normalisation } from '../config/enums';
 
 /** Options of {@link toDistribution}; defaults: z-score, τ = 0.5. */
 export interface DistributionOptions {
@@ -13,7 +14,7 @@ export interface DistributionOptions {
   readonly temperature?: number;
 }
 
-/** The defaults of the score → distribution step (DESIGN.md §1 table). */
+/** The defaults of the score → distribution step (docs/method.md §1 table). */
 export const DEFAULT_DISTRIBUTION: Required<DistributionOptions> = { normalise: 'zscore', temperature: 0.5 };
 
 /** Mean and population standard deviation of finite values. */

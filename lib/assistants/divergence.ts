@@ -1,6 +1,6 @@
 /**
  * Kullback–Leibler divergence between candidate-list distributions, the default distance of
- * assistant selection (DESIGN.md §1).
+ * assistant selection (docs/method.md §1).
  */
 
 /**

@@ -1,12 +1,13 @@
 /**
  * The fused assistant: the assistants' opinions on one query's candidates combined into one
- * distribution. Default = mean of the assistants' distributions (DESIGN.md §1).
+ * distribution. Default = mean of the assistants' distributions (docs/method.md §1).
  */
 import { DEFAULT_DISTRIBUTION, toDistribution, zscore, type DistributionOptions } from './distribution';
 import { rankingOf } from './rankCompare';
 
 /** How assistants are fused; `weighted` needs one weight per assistant. */
-export type FusionMethod = 'mean' | 'zscore-mean' | 'rrf' | 'weighted';
+export type { FusionMethod } from '../config/enums';
+import type { FusionMethod } from '../config/enums';
 
 /** Options of {@link fuseDistributions}; defaults: mean, RRF k = 60, the default distribution. */
 export interface FusionOptions {

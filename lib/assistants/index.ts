@@ -17,5 +17,4 @@ export * from './scorers/dense';
 export * from './scorers/crossEncoder';
 export * from './scorers/fingerprint';
 export * from './scorers/create';
-export * from './config';
 export * from './report';

@@ -6,6 +6,7 @@
 import { meanStd } from './distribution';
 import { rankingOf } from './rankCompare';
 import type { QueryId } from '../data/types';
+import type { MissingConfig } from '../config/missing';
 import type { QueryScores, ScoreTable } from './types';
 
 /**
@@ -97,4 +98,13 @@ export function fillScoreTable(
     byQuery.set(q, { ...b, scores });
   }
   return { table: { models: table.models, byQuery }, filled };
+}
+
+/** The policy a config's `missing` section names. */
+export function missingPolicyOf(missing: MissingConfig): MissingPolicy {
+  switch (missing.policy) {
+    case 'drop': return { kind: 'drop' };
+    case 'rank': return { kind: 'rank' };
+    case 'min-minus-margin': return { kind: 'min-minus-margin', margin: missing.margin };
+  }
 }

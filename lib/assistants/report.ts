@@ -4,13 +4,9 @@
  * (KL, footrule, RBO), the fused assistant's, and whether fusion is closer than the assistants'
  * average and than the best assistant.
  */
-import { candidatesFromQrels, candidatesFromRuns, loadDataset, readTrecRun, type Dataset } from '../data';
-import type { CandidateLists, QueryId, Run, RunEntry } from '../data/types';
+import type { Qrels, QueryId, Run, RunEntry } from '../data/types';
 import { evaluate } from '../eval';
-import { runSystemOf } from '../config/model';
-import type { AssistantsConfig } from './config';
-import { createScorer, disposeScorers } from './scorers/create';
-import { buildScoreTable, missingCounts, type ScoreTableProgress } from './scoreTable';
+import { missingCounts } from './scoreTable';
 import { distanceToTeacher, selectAssistant } from './selection';
 import { FUSED, queryDistributions, runFromTable, type ViewOptions } from './tableView';
 import type { ScoreTable } from './types';
@@ -46,21 +42,18 @@ export interface AssistantsReport {
   readonly perQueryKlChoice: Record<string, number>;
 }
 
-async function configuredCandidates(config: AssistantsConfig, dataset: Dataset): Promise<CandidateLists> {
-  if (config.candidates.from === 'pool') {
-    if (!dataset.qrels) throw new RangeError(`candidates from 'pool' need qrels; ${dataset.name} has none`);
-    return candidatesFromQrels(dataset.qrels);
-  }
-  const specs = [config.teacher, ...config.assistants].filter((s) => runSystemOf(s) !== undefined);
-  if (specs.length === 0) throw new RangeError("candidates from 'runs' need at least one run-backed model");
-  const runs: Run[] = [];
-  for (const s of specs) {
-    const system = runSystemOf(s)!;
-    const path = dataset.runFiles[system];
-    if (!path) throw new RangeError(`dataset ${dataset.name} has no run '${system}'`);
-    runs.push((await readTrecRun(path, { name: s.name })).value);
-  }
-  return candidatesFromRuns(runs, { depth: config.candidates.depth, queries: dataset.queries.queries.keys() });
+/** What the report is computed from: a raw score table of the teacher and assistants on one dataset. */
+export interface AssistantsReportInput {
+  readonly dataset: string;
+  /** Raw scores (NaN = missing) with one teacher column and the assistants' columns. */
+  readonly table: ScoreTable;
+  readonly qrels?: Qrels;
+  readonly teacher: string;
+  readonly assistants: readonly string[];
+  readonly view: ViewOptions;
+  readonly rboP: number;
+  /** Queries left out before scoring because they had fewer than two candidates. */
+  readonly queriesWithoutCandidates: readonly QueryId[];
 }
 
 function fusedRun(table: ScoreTable, view: ViewOptions): Run {
@@ -73,23 +66,11 @@ function fusedRun(table: ScoreTable, view: ViewOptions): Run {
   return { name: FUSED, byQuery };
 }
 
-/** Computes the report for a validated config (loads data, builds the score table). */
-export async function assistantsReport(config: AssistantsConfig, opts: { onProgress?: (p: ScoreTableProgress) => void } = {}): Promise<AssistantsReport & { table: ScoreTable }> {
-  const dataset = await loadDataset(config.dataset);
-  const ctx = { source: dataset.name, runFiles: dataset.runFiles };
-  const teacher = await createScorer(config.teacher, ctx);
-  const assistants = await Promise.all(config.assistants.map((a) => createScorer(a, ctx)));
-  const all = await configuredCandidates(config, dataset);
-  const byQuery = new Map([...all.byQuery].filter(([, l]) => l.length >= 2));
-  const queriesWithoutCandidates = [...all.byQuery.keys()].filter((q) => !byQuery.has(q));
-  let table: ScoreTable;
-  try {
-    table = await buildScoreTable({ teacher, assistants, queries: dataset.queries, candidates: { byQuery }, collection: dataset.collection }, { cacheDir: config.cacheDir, onProgress: opts.onProgress });
-  } finally {
-    await disposeScorers([teacher, ...assistants]);
-  }
-  const view: ViewOptions = { distribution: config.distribution, missing: config.missing, fusion: config.fusion };
-  const names = [...config.assistants.map((a) => a.name), FUSED];
+/** Computes the report from a raw score table (the pipeline builds it from the experiment config). */
+export function assistantsReport(input: AssistantsReportInput): AssistantsReport & { table: ScoreTable } {
+  const { table, view } = input;
+  const queriesWithoutCandidates = [...input.queriesWithoutCandidates];
+  const names = [...input.assistants, FUSED];
   const sums: Record<string, Record<Distance, number>> = Object.fromEntries(names.map((n) => [n, { kl: 0, footrule: 0, rbo: 0 }]));
   const perQueryKlChoice: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
   const queriesTooFewCandidates: QueryId[] = [];
@@ -97,16 +78,17 @@ export async function assistantsReport(config: AssistantsConfig, opts: { onProgr
     const d = queryDistributions(table, qid, view);
     // With the 'drop' policy a query may keep fewer than two pairs every model scored: no ranking to compare.
     if (d.docIds.length < 2) { queriesTooFewCandidates.push(qid); continue; }
-    for (const n of names) for (const m of DISTANCES) sums[n][m] += distanceToTeacher(d.teacher, d.candidates[n], m, config.selection.rboP);
+    for (const n of names) for (const m of DISTANCES) sums[n][m] += distanceToTeacher(d.teacher, d.candidates[n], m, input.rboP);
     perQueryKlChoice[selectAssistant([d], { measure: 'kl' }).chosen] += 1;
   }
   const nq = table.byQuery.size - queriesTooFewCandidates.length;
   if (nq === 0) throw new RangeError('assistants report: no query has two candidates that every model scored');
   const mean = (n: string) => Object.fromEntries(DISTANCES.map((m) => [m, sums[n][m] / nq])) as Record<Distance, number>;
-  const quality = (run: Run) => (dataset.qrels ? evaluate(dataset.qrels, run, MEASURES, { relLevel: 1 }).mean : {});
+  const qrels = input.qrels;
+  const quality = (run: Run) => (qrels ? evaluate(qrels, run, MEASURES, { relLevel: 1 }).mean : {});
   const rows: ModelReportRow[] = [
-    { name: config.teacher.name, role: 'teacher', quality: quality(runFromTable(table, config.teacher.name)) },
-    ...config.assistants.map((a): ModelReportRow => ({ name: a.name, role: 'assistant', quality: quality(runFromTable(table, a.name)), distance: mean(a.name) })),
+    { name: input.teacher, role: 'teacher', quality: quality(runFromTable(table, input.teacher)) },
+    ...input.assistants.map((a): ModelReportRow => ({ name: a, role: 'assistant', quality: quality(runFromTable(table, a)), distance: mean(a) })),
     { name: FUSED, role: 'fused', quality: quality(fusedRun(table, view)), distance: mean(FUSED) },
   ];
   const assistantRows = rows.filter((r) => r.role === 'assistant');
@@ -116,7 +98,7 @@ export async function assistantsReport(config: AssistantsConfig, opts: { onProgr
   const fused = mean(FUSED);
   const bestValue = (m: Distance) => assistantRows.find((r) => r.name === bestAssistant[m])!.distance![m];
   return {
-    dataset: config.dataset,
+    dataset: input.dataset,
     queries: nq,
     queriesWithoutCandidates,
     queriesTooFewCandidates,

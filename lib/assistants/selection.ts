@@ -7,7 +7,8 @@ import { footruleOfScores, rankBiasedOverlap, rankingOf } from './rankCompare';
 import { seededRng, type RandomFn } from './random';
 
 /** Selection measure: KL / footrule (lower better), RBO (higher better), or an ablation. */
-export type SelectionMeasure = 'kl' | 'footrule' | 'rbo' | 'fixed' | 'random';
+export type { SelectionMeasure } from '../config/enums';
+import type { SelectionMeasure } from '../config/enums';
 
 /** One query of a batch: the teacher's distribution and each candidate's, over the same candidates. */
 export interface SelectionQuery {

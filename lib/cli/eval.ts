@@ -1,19 +1,28 @@
 /**
  * `mta4dpr eval`: evaluates a TREC run against qrels with trec_eval semantics and prints the means
- * (an aligned table, or JSON with the measure names exactly as given, at full precision).
+ * (an aligned table, or JSON with the measure names exactly as given, at full precision). The
+ * qrels are a TREC file, or the judgments of a dataset a config declares (any format, splits too).
  */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from '../cli';
+import { DatasetSpecsSchema } from '../config/dataset';
+import { datasetResolver, UnknownDatasetError } from '../data/resolver';
+import type { Qrels } from '../data/types';
 import { parseFlags, requireFlag, numberFlag, UsageError } from './args';
 import { readTrecQrels, readTrecRun } from '../data/trec';
 import { evaluate, parseMeasureList, MeasureSyntaxError, type RankingOrder } from '../eval';
 import { InputError } from '../io';
 
-const USAGE = 'mta4dpr eval --qrels FILE --run FILE [--metrics nDCG@10,RR@10,R@100,AP] [--rel-level N] [--order score|rank] [--missing-as-zero] [--per-query] [--json] [--lenient]';
+const USAGE = 'mta4dpr eval (--qrels FILE | --config FILE --dataset NAME) --run FILE [--metrics nDCG@10,RR@10,R@100,AP] [--rel-level N] [--order score|rank] [--missing-as-zero] [--per-query] [--json] [--lenient]';
 const DEFAULT_METRICS = 'nDCG@10,RR@10,R@100,AP';
 
 const HELP = `usage: ${USAGE}
 
   --qrels FILE        TREC qrels (qid 0|Q0 docid grade)
+  --config FILE       instead of --qrels: an experiment config whose "datasets" object (or the
+  --dataset NAME      embedded registry) names the dataset; its judgments, in any format, e.g.
+                      --dataset mine/test for the test part of a declared split
   --run FILE          TREC run (qid Q0 docid rank score tag)
   --metrics LIST      comma-separated measures (default ${DEFAULT_METRICS}); e.g. nDCG@10, RR(rel=2)@10, P@5, Judged@10
   --rel-level N       minimum relevant grade for binary measures (default 1; TREC DL uses 2)
@@ -35,16 +44,35 @@ function formatTable(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** The judgments of dataset `name` as the config at `configPath` declares it (its problems are `data check`'s to list). */
+async function datasetQrels(configPath: string, name: string): Promise<{ value: Qrels; report: { skipped: [] } }> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(configPath, 'utf8'));
+  } catch (e) {
+    throw new InputError(configPath, undefined, (e as Error).message);
+  }
+  const specs = DatasetSpecsSchema.safeParse((raw as { datasets?: unknown } | null)?.datasets ?? {});
+  if (!specs.success) throw new InputError(configPath, undefined, `datasets: ${specs.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')} (mta4dpr data check --config names every problem)`);
+  const dataset = await datasetResolver(specs.data, dirname(resolve(configPath))).load(name);
+  if (!dataset.qrels) throw new InputError(configPath, undefined, `dataset ${name} has no judgments`);
+  return { value: dataset.qrels, report: { skipped: [] } };
+}
+
 export const command: Command = {
   summary: 'evaluate a TREC run against qrels (trec_eval semantics: nDCG@k, RR@k, R@k, P@k, AP, Judged@k)',
   async run(argv: string[]): Promise<number> {
     const flags = parseFlags(argv, {
-      qrels: { type: 'string' }, run: { type: 'string' }, metrics: { type: 'string' },
+      qrels: { type: 'string' }, config: { type: 'string' }, dataset: { type: 'string' }, run: { type: 'string' }, metrics: { type: 'string' },
       'rel-level': { type: 'string' }, order: { type: 'string' }, 'missing-as-zero': { type: 'boolean' },
       'per-query': { type: 'boolean' }, json: { type: 'boolean' }, lenient: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     }, USAGE);
     if (flags.help) { console.log(HELP); return 0; }
-    const qrelsPath = requireFlag(flags, 'qrels', USAGE);
+    const fromConfig = typeof flags.config === 'string' || typeof flags.dataset === 'string';
+    if (fromConfig && typeof flags.qrels === 'string') throw new UsageError('give --qrels or --config with --dataset, not both', USAGE);
+    const qrelsPath = fromConfig ? undefined : requireFlag(flags, 'qrels', USAGE);
+    const configPath = fromConfig ? requireFlag(flags, 'config', USAGE) : undefined;
+    const datasetName = fromConfig ? requireFlag(flags, 'dataset', USAGE) : undefined;
     const runPath = requireFlag(flags, 'run', USAGE);
     const relLevel = numberFlag(flags, 'rel-level', 1);
     if (!Number.isInteger(relLevel)) throw new UsageError(`--rel-level must be an integer, got '${String(flags['rel-level'])}'`, USAGE);
@@ -57,12 +85,12 @@ export const command: Command = {
       throw e;
     }
     const strict = !flags.lenient;
-    let qrels, run;
+    let qrels: { value: Qrels; report: { skipped: ReadonlyArray<{ file: string; line: number; reason: string }> } }, run;
     try {
-      qrels = await readTrecQrels(qrelsPath, { strict });
+      qrels = qrelsPath !== undefined ? await readTrecQrels(qrelsPath, { strict }) : await datasetQrels(configPath!, datasetName!);
       run = await readTrecRun(runPath, { strict });
     } catch (e) {
-      if (e instanceof InputError || (e as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (e instanceof InputError || e instanceof UnknownDatasetError || (e as NodeJS.ErrnoException).code === 'ENOENT') {
         console.error(`mta4dpr eval: ${(e as Error).message}`);
         return 1;
       }

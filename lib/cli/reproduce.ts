@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { Command } from '../cli';
 import { intFlag, parseFlags, requireFlag, UsageError } from './args';
 import { ensureWritableFile, ensureWritableFolder } from '../io';
-import { ConfigError, loadExperimentConfig, type ExperimentConfig } from '../pipeline/config';
+import type { ExperimentConfig } from '../config';
+import { loadCheckedExperiment } from '../pipeline/validate';
 import { checkMatrix, loadMatrix, matrixFromRows, type MainTableRow } from '../pipeline/matrix';
 import { writeJsonAtomic } from '../io';
 import { runExperiment } from '../pipeline/experiment';
@@ -18,7 +19,7 @@ const USAGE = 'mta4dpr reproduce --config FILE --out DIR [--only ROW,ROW] [--see
 const HELP = `usage: ${USAGE}
 
   --config FILE    experiment config (JSON; unknown keys are errors), e.g. configs/dl-demo.json
-  --out DIR        output folder: results.json, report.md, report.html, *.png, manifest.json, steps/
+  --out DIR        output folder: results.json, per-query.json, timings.json, report.md, report.html, *.png, manifest.json, steps/
                    (finished steps are reused: rerunning resumes; a changed config recomputes what depends on it)
   --only ROWS      run only these rows (comma separated names)
   --seeds LIST     override the seeds (comma separated), e.g. 1 for a quick look
@@ -30,7 +31,7 @@ const HELP = `usage: ${USAGE}
                    (default: configs/<config name>.matrix.json); exit 1 when an entry is off
   --record-matrix FILE  write the results as a reproduction matrix (expected = measured; tolerance
                    5e-5 for bundled runs, max(0.01, 2 × seed std) for trained rows)
-  --no-progress    no training progress bars`;
+  --no-progress    no progress bars: every log line on stderr (always in OUT/run.log)`;
 
 function printCheck(matrixPath: string, rows: readonly MainTableRow[]): boolean {
   const checks = checkMatrix(loadMatrix(matrixPath), rows);
@@ -64,16 +65,8 @@ export const command: Command = {
     ensureWritableFolder(out);
     if (typeof flags.steps === 'string') ensureWritableFolder(flags.steps);
     if (typeof flags['record-matrix'] === 'string') ensureWritableFile(flags['record-matrix']);
-    let config: ExperimentConfig;
-    try {
-      config = loadExperimentConfig(configPath);
-    } catch (e) {
-      if (e instanceof ConfigError) {
-        console.error(e.message);
-        return 2;
-      }
-      throw e;
-    }
+    // Everything in the config is checked before any data is read (a ConfigError exits 2).
+    const config: ExperimentConfig = loadCheckedExperiment(configPath);
     const seeds = typeof flags.seeds === 'string' ? flags.seeds.split(',').map((s) => {
       const n = Number(s);
       if (!Number.isInteger(n)) throw new UsageError(`--seeds: '${s}' is not an integer`, USAGE);
@@ -85,8 +78,11 @@ export const command: Command = {
     const matrixPath = flags.check === undefined ? undefined
       : flags.check === 'default' ? join('configs', `${config.name}.matrix.json`) : String(flags.check);
     if (matrixPath && !existsSync(matrixPath)) throw new UsageError(`reproduction matrix ${matrixPath} not found`, USAGE);
-    const log = (m: string) => process.stderr.write(`${m}\n`);
-    const results = await runExperiment(configPath, { outDir: out, only, seeds, jobs, stepsDir: typeof flags.steps === 'string' ? flags.steps : undefined, progress: flags['no-progress'] ? 'none' : 'auto', log });
+    // Every message goes to OUT/run.log; a terminal shows one progress bar, a pipe or --no-progress every line.
+    const results = await runExperiment(configPath, {
+      outDir: out, only, seeds, jobs, stepsDir: typeof flags.steps === 'string' ? flags.steps : undefined,
+      progress: flags['no-progress'] ? 'none' : 'auto', display: flags['no-progress'] ? 'lines' : 'auto',
+    });
     console.log(`wrote ${join(out, 'results.json')}, report.md, report.html (${results.elapsed_s.toFixed(0)} s)`);
     for (const r of results.rows) {
       console.log(`${r.system.padEnd(28)} ${r.dataset.padEnd(6)} ${Object.entries(r.metrics).map(([m, v]) => `${m} ${v.toFixed(4)}${r.seeds > 1 ? ` ± ${r.std[m].toFixed(4)}` : ''}`).join('  ')}`);

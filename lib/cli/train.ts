@@ -1,32 +1,34 @@
 /**
- * `mta4dpr train`: trains a student from a JSON config (lib/train/config.ts) into an output
- * folder — checkpoints/, metrics.jsonl, summary.json and the final model in HF format — and can
- * resume an interrupted run exactly.
+ * `mta4dpr train`: trains one row of an experiment config for one seed into an output folder —
+ * steps/ (each iteration resumable from its checkpoints), summary.json and the final model in HF
+ * format. A rerun into the same folder reuses the finished iterations.
  */
 import type { Command } from '../cli';
 import { intFlag, parseFlags, requireFlag } from './args';
 import { formatAdapter, initBackend, type BackendRequest } from '../backend';
-import { ensureWritableFolder, InputError, lockFolder } from '../io';
-import { loadTrainConfig } from '../train/config';
-import { trainFromConfig } from '../train/from-config';
+import { ensureWritableFolder, lockFolder } from '../io';
+import { loadCheckedExperiment } from '../pipeline/validate';
+import { trainRow } from '../pipeline/trainRow';
 import { DivergenceError } from '../train/trainer';
 
-const USAGE = 'mta4dpr train --config FILE --out DIR [--resume] [--max-steps N] [--backend auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--no-progress]';
+const USAGE = 'mta4dpr train --config FILE --row NAME --out DIR [--seed N] [--max-steps N] [--backend auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--no-progress]';
 
 const HELP = `usage: ${USAGE}
 
-  --config FILE     training config (JSON; unknown keys are errors), e.g. configs/train-dl20-kd.json
-  --out DIR         output folder: checkpoints/, metrics.jsonl, summary.json, final/ (HF format)
-  --resume          continue from the newest checkpoint in DIR (same config required)
-  --max-steps N     override train.steps (the learning-rate schedule follows)
+  --config FILE     experiment config (JSON; unknown keys are errors), e.g. configs/dl-demo.json
+  --row NAME        the row (a 'trained' system) to train, e.g. "KD (teacher only)"
+  --out DIR         output folder: steps/ (resumable), manifest.json, summary.json, final/ (HF format);
+                    rerunning into it resumes (finished iterations are reused)
+  --seed N          seed (default: the row's first seed)
+  --max-steps N     override train.stepsPerIteration (the learning-rate schedule follows)
   --backend NAME    tfjs backend (default: auto, or MTA4DPR_BACKEND)
   --no-progress     no progress bar on stderr`;
 
 export const command: Command = {
-  summary: 'train a student by distillation from a config (checkpoints, resume, metrics.jsonl)',
+  summary: 'train one row of an experiment config for one seed (resumable steps, final HF model)',
   async run(argv: string[]): Promise<number> {
     const flags = parseFlags(argv, {
-      config: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' }, 'max-steps': { type: 'string' },
+      config: { type: 'string' }, row: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, 'max-steps': { type: 'string' },
       backend: { type: 'string' }, 'no-progress': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     }, USAGE);
     if (flags.help) {
@@ -34,32 +36,23 @@ export const command: Command = {
       return 0;
     }
     const configPath = requireFlag(flags, 'config', USAGE);
+    const row = requireFlag(flags, 'row', USAGE);
     const out = requireFlag(flags, 'out', USAGE);
+    const seed = flags.seed === undefined ? undefined : intFlag(flags, 'seed', 0, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, USAGE);
     const maxSteps = flags['max-steps'] === undefined ? undefined : intFlag(flags, 'max-steps', 0, 1, Number.MAX_SAFE_INTEGER, USAGE);
-    let config;
-    try {
-      config = loadTrainConfig(configPath);
-    } catch (e) {
-      if (e instanceof InputError) {
-        console.error(`mta4dpr train: ${e.message}`);
-        return 2;
-      }
-      throw e;
-    }
+    const experiment = loadCheckedExperiment(configPath);
     // One writer per output folder, checked writable before any data is read.
     ensureWritableFolder(out);
     const lock = lockFolder(out, 'mta4dpr train');
     const backend = await initBackend(flags.backend ? { backend: flags.backend as BackendRequest } : {});
     console.error(`mta4dpr train: backend ${backend.backend}${backend.adapter ? ` on ${formatAdapter(backend.adapter)}` : ''}`);
     try {
-      const summary = await trainFromConfig(config, {
-        outDir: out, resume: flags.resume === true, maxSteps, progress: flags['no-progress'] ? 'none' : 'auto',
-        log: (m) => console.error(`mta4dpr train: ${m}`),
+      const summary = await trainRow(experiment, row, {
+        outDir: out, seed, maxSteps, progress: flags['no-progress'] ? 'none' : 'auto', log: (m) => console.error(`mta4dpr train: ${m}`),
       });
       console.log(JSON.stringify({
-        out, steps: summary.result.steps, resumedFrom: summary.resumedFrom, stoppedEarly: summary.result.stoppedEarly,
-        trainQueries: summary.trainQueries, heldOutQueries: summary.heldOutQueries.length, before: summary.before, after: summary.after,
-        finalLoss: summary.result.lastRecord?.loss, assistantCounts: summary.result.assistantCounts, finalModel: summary.finalModel,
+        out, row: summary.row, seed: summary.seed, iterations: summary.iterations.map((i) => ({ iteration: i.iteration, steps: i.steps, chosen: i.chosen, heldOut: i.heldOut, replaced: i.replaced })),
+        heldOut: summary.heldOut, finalModel: summary.finalModel,
       }, null, 2));
       return 0;
     } catch (e) {

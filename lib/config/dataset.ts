@@ -1,8 +1,9 @@
 /**
  * The schema of a config's `datasets` object: each name maps to a format and its files, so a user
  * adapts the package to their own collection by config alone. Paths are relative to the folder of
- * the config file. A leaf module: zod and const lists only, no readers (those are in lib/data).
+ * the config file. A leaf module: zod, node:path and const lists only, no readers (those are in lib/data).
  */
+import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 
 /** The formats a dataset spec may declare. */
@@ -137,3 +138,38 @@ export type DatasetSpecs = Readonly<Record<string, DatasetSpec>>;
 export type DatasetSplit = z.output<typeof DatasetSplitSchema>;
 /** Declared or auto-detected qrels columns. */
 export type QrelsColumns = z.output<typeof QrelsColumnsSchema>;
+
+const PATH_FIELDS = ['dir', 'documents', 'queries', 'qrels', 'retriever'] as const;
+
+/** The fields of a spec that hold file paths (BEIR's `qrels` names a file inside `dir`, so it is not one). */
+function pathFields(spec: { readonly format?: unknown }): string[] {
+  return PATH_FIELDS.filter((f) => !(f === 'qrels' && spec.format === 'beir'));
+}
+
+/** Every file or folder a validated spec reads: its path fields and its run files. */
+export function specFilePaths(spec: DatasetSpec): string[] {
+  const fields = spec as unknown as Record<string, unknown>;
+  const paths = pathFields(spec).map((f) => fields[f]).filter((v): v is string => typeof v === 'string');
+  return [...paths, ...Object.values(spec.runs ?? {})];
+}
+
+/**
+ * A parsed config's raw `datasets` object with every file path made absolute against `baseDir`.
+ * Run before validation, like resolveModelPathsIn, so a spec means the same files wherever the
+ * process runs.
+ */
+export function resolveDatasetPathsIn(rawDatasets: unknown, baseDir: string): unknown {
+  if (typeof rawDatasets !== 'object' || rawDatasets === null || Array.isArray(rawDatasets)) return rawDatasets;
+  const at = (v: unknown): unknown => (typeof v === 'string' && v !== '' && !isAbsolute(v) ? resolve(baseDir, v) : v);
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(rawDatasets)) {
+    if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) { out[name] = spec; continue; }
+    const s: Record<string, unknown> = { ...spec };
+    for (const field of pathFields(s)) if (field in s) s[field] = at(s[field]);
+    if (typeof s.runs === 'object' && s.runs !== null && !Array.isArray(s.runs)) {
+      s.runs = Object.fromEntries(Object.entries(s.runs).map(([k, v]) => [k, at(v)]));
+    }
+    out[name] = s;
+  }
+  return out;
+}

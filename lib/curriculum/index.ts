@@ -1,4 +1,3 @@
-/** Curriculum: per-query difficulty, the "got wrong" rule, hard-negative mining, per-iteration data. */
+/** Curriculum: per-query difficulty, the "got wrong" rule, hard-negative mining. */
 export * from './difficulty';
 export * from './hardNegatives';
-export * from './iterationData';

@@ -12,7 +12,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Bm25FieldName } from '../config/model';
+import type { Bm25FieldName, Bm25ModelRef } from '../config/model';
 import { Bm25Scorer, DEFAULT_BM25, planBm25Index } from '../assistants/scorers/bm25';
 import { collectionFingerprint } from '../assistants/scoreTable';
 import { projectRoot } from '../data/paths';
@@ -81,6 +81,20 @@ export function parseBm25RunName(runName: string): Bm25Variant {
   const b = m[2] !== undefined ? Number(m[2]) : DEFAULT_BM25.b;
   if (b > 1) throw new Error(`${runName}: BM25 b must be in [0, 1], got ${b}`);
   return { runName, k1, b, field: (m[3] as Bm25Field | undefined) ?? 'all' };
+}
+
+/**
+ * The family member that retrieves what a `bm25` model reference scores (same k1, b and fields), so
+ * its top-k can serve as that model's candidates; undefined for a field list no member indexes
+ * (e.g. text before title).
+ */
+export function bm25RunNameOf(ref: Bm25ModelRef): string | undefined {
+  const fields = ref.fields.join(',');
+  const suffix = fields === DEFAULT_BM25.fields.join(',') ? '' : fields === 'title' ? '-title' : fields === 'text' ? '-text' : undefined;
+  if (suffix === undefined) return undefined;
+  const params = ref.k1 === DEFAULT_BM25.k1 && ref.b === DEFAULT_BM25.b ? '' : `-k${ref.k1}-b${ref.b}`;
+  const name = `${BM25_RUN_PREFIX}BM25${params}${suffix}`;
+  return VARIANT.test(name.slice(BM25_RUN_PREFIX.length)) ? name : undefined;
 }
 
 /** The cache folder used when none is given. */

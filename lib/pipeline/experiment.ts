@@ -1,14 +1,18 @@
 /**
  * One call for notebooks and the CLI: run an experiment config (rows × seeds in parallel child
  * processes on single-threaded backends, then assembled from the cached steps) and write its
- * results, report and manifest.
+ * results, report and manifest. Without a `log` of the caller's, messages go to OUT/run.log and
+ * the reader sees one live progress display (lib/progress/runLog.ts), not the tasks' log lines.
  */
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { initBackend } from '../backend';
 import { ensureWritableFolder, lockFolder, type Lock } from '../io';
 import { closeBrowser } from '../report';
-import { loadExperimentConfig, systemConfig, type ExperimentConfig } from './config';
-import { runTasksInChildren } from './parallel';
+import { createRunLog, type RunLog, type RunLogMode } from '../progress';
+import { systemConfig, type ExperimentConfig } from '../config';
+import { loadCheckedExperiment } from './validate';
+import { runTasksInChildren, type TaskProgress } from './parallel';
 import { reproduce, type ReproduceResults } from './reproduce';
 import { writeResults } from './report';
 import type { ProgressMode } from '../train';
@@ -22,6 +26,8 @@ export interface RunExperimentOptions {
   readonly seeds?: readonly number[];
   readonly progress?: ProgressMode;
   readonly log?: (message: string) => void;
+  /** Without `log`: how the run log shows itself (default 'auto': a live display in a notebook, a bar on a terminal, else lines). */
+  readonly display?: RunLogMode;
   /** Folder of the steps and caches (default: outDir); experiments sharing one reuse each other's steps. */
   readonly stepsDir?: string;
   /** Write results.json, report.md/html and figures (default true). */
@@ -37,22 +43,25 @@ export async function defaultJobs(): Promise<number> {
 /** Runs the experiment in `configPath` into `opts.outDir`; finished steps are reused. */
 export async function runExperiment(configPath: string, opts: RunExperimentOptions): Promise<ReproduceResults> {
   const started = Date.now();
-  const config: ExperimentConfig = loadExperimentConfig(configPath);
-  const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const config: ExperimentConfig = loadCheckedExperiment(configPath);
   const outDir = ensureWritableFolder(opts.outDir);
+  const runLog: RunLog | undefined = opts.log ? undefined : createRunLog({ file: join(outDir, 'run.log'), mode: opts.display ?? 'auto' });
+  const log = opts.log ?? runLog!;
   const stepsDir = opts.stepsDir === undefined ? undefined : ensureWritableFolder(opts.stepsDir);
   // One writer per output folder and per shared step store; the workers write under the parent's locks.
   const locks: Lock[] = [lockFolder(outDir, `mta4dpr reproduce ${config.name}`, log)];
   try {
     if (stepsDir && stepsDir !== outDir) locks.push(lockFolder(stepsDir, `mta4dpr reproduce ${config.name} (steps)`, log));
-    return await runLocked(config, outDir, stepsDir, started, log, opts);
+    return await runLocked(config, outDir, stepsDir, started, log, opts, runLog);
   } finally {
     for (const l of locks) l.release();
+    runLog?.close();
   }
 }
 
 async function runLocked(
   config: ExperimentConfig, outDir: string, stepsDir: string | undefined, started: number, log: (m: string) => void, opts: RunExperimentOptions,
+  progress?: TaskProgress,
 ): Promise<ReproduceResults> {
   const jobs = opts.jobs ?? (await defaultJobs());
   if (jobs > 1) {
@@ -62,7 +71,7 @@ async function runLocked(
     tasks.sort((a, b) => b.cost - a.cost);
     if (tasks.length > 1) {
       log(`running ${tasks.length} (row, seed) tasks in ${jobs} processes`);
-      await runTasksInChildren(tasks, jobs, config, outDir, log, stepsDir);
+      await runTasksInChildren(tasks, jobs, config, outDir, log, stepsDir, progress);
     }
   }
   // Assembled once, in this process: every step the workers finished is reused, none recomputed.

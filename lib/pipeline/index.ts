@@ -1,5 +1,4 @@
 /** The MTA4DPR pipeline: experiment configs, splits, the iterative method, reproduction, reports. */
-export * from './config';
 export * from './steps';
 export * from './splits';
 export * from './table';
@@ -12,3 +11,8 @@ export * from './parallel';
 export * from './experiment';
 export * from './paper';
 export * from './bm25Runs';
+export * from './validate';
+export * from './assistantsReport';
+export * from './scorers';
+export * from './trainRow';
+export * from './stages';

@@ -7,7 +7,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import { extname, join } from 'node:path';
-import type { ExperimentConfig } from './config';
+import type { ExperimentConfig } from '../config';
+import type { RunLog } from '../progress';
 import type { WorkerReply, WorkerTask } from './worker';
 
 /** One unit of parallel work: one row of the table with one seed. */
@@ -28,9 +29,23 @@ function killLiveWorkers(): void {
   for (const c of live) c.kill('SIGKILL');
 }
 
+/** Task starts and finishes, for a live display (a RunLog of lib/progress). */
+export type TaskProgress = Pick<RunLog, 'tasks' | 'started' | 'finished'>;
+
+/**
+ * A worker's stderr line as the run log should read it. Dawn (the webgpu package) prints two
+ * "Warning: max…BuffersPerPipelineLayout artificially reduced" lines whenever a process probes a
+ * Vulkan adapter: a device-limit notice, not a problem of the run, so it is kept in the log file
+ * but not summarised as a warning of every task.
+ */
+export function workerLine(line: string): string {
+  return /^Warning: maxDynamic\w+PerPipelineLayout artificially reduced/.test(line) ? `(Dawn device limits) ${line.slice('Warning: '.length)}` : line;
+}
+
 /** Runs `tasks` with at most `jobs` worker processes; rejects on the first failed task (after the running ones end). */
 export async function runTasksInChildren(
   tasks: readonly ReproduceTask[], jobs: number, config: ExperimentConfig, outDir: string, log: (m: string) => void, stepsDir?: string,
+  progress?: TaskProgress,
 ): Promise<void> {
   const workers = Math.max(1, Math.min(jobs, tasks.length));
   // Native kernels thread each product: share the cores among the children instead of oversubscribing.
@@ -41,8 +56,11 @@ export async function runTasksInChildren(
   }
   const queue = tasks.slice();
   let failed: Error | undefined;
+  progress?.tasks(tasks.length);
   const runOne = (t: ReproduceTask): Promise<void> => new Promise<void>((resolve) => {
     const started = Date.now();
+    const label = `${t.row} / seed ${t.seed}`;
+    progress?.started(label);
     const child = fork(workerPath(), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env });
     live.add(child);
     let tail = '';
@@ -50,12 +68,13 @@ export async function runTasksInChildren(
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => {
       tail = (tail + chunk).slice(-4000);
-      for (const line of chunk.split('\n')) if (line.trim()) log(`[${t.row} / seed ${t.seed}] ${line}`);
+      for (const line of chunk.split('\n')) if (line.trim()) log(`[${t.row} / seed ${t.seed}] ${workerLine(line)}`);
     });
     child.on('message', (m: WorkerReply) => { reply = m; });
     child.on('error', (e) => { if (!failed) failed = new Error(`task '${t.row}' seed ${t.seed}: could not start a worker: ${e.message}`); });
     child.on('close', (code, signal) => {
       live.delete(child);
+      progress?.finished(label);
       if (code === 0 && reply?.type === 'done') log(`[${t.row} / seed ${t.seed}] done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
       else if (!failed) {
         const why = reply?.type === 'error' ? reply.message : `exit ${code ?? signal}\n${tail}`;
@@ -72,3 +91,4 @@ export async function runTasksInChildren(
   await Promise.all(Array.from({ length: workers }, worker));
   if (failed) throw failed;
 }
+

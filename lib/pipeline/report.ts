@@ -1,6 +1,7 @@
 /**
  * Writing an experiment's results: results.json (machine-readable, the matrix checks it),
- * report.md and report.html (tables, paired tests, figures as PNG), all atomic.
+ * per-query.json, report.md and report.html (tables, paired tests, figures as PNG), all atomic and
+ * free of wall-clock values, which go to timings.json.
  */
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../io';
@@ -61,11 +62,32 @@ export function choiceRows(results: ReproduceResults): Array<Record<string, stri
   return out;
 }
 
-/** Writes results.json, report.md, report.html and the figures' PNGs into `outDir`. */
+/**
+ * What no two runs share: this invocation's wall time and the compute time of each step and
+ * iteration. They go to timings.json only, so a killed-and-resumed run's results.json,
+ * per-query.json and report.md equal an uninterrupted run's byte for byte.
+ */
+export function timingsOf(results: ReproduceResults): Record<string, unknown> {
+  return {
+    startedAt: results.startedAt, elapsed_s: results.elapsed_s, step_seconds: results.step_seconds,
+    iterations: results.outcomes.flatMap((o) => Object.entries(o.iterations).flatMap(([seed, its]) =>
+      its.map((it) => ({ system: o.system, dataset: o.dataset, seed: Number(seed), iteration: it.iteration, seconds: it.seconds })))),
+  };
+}
+
+/** The per-query outcomes without the iterations' wall-clock `seconds` (they are in timings.json). */
+function timelessOutcomes(results: ReproduceResults): unknown[] {
+  return results.outcomes.map((o) => ({
+    ...o, iterations: Object.fromEntries(Object.entries(o.iterations).map(([seed, its]) => [seed, its.map(({ seconds: _s, ...it }) => it)])),
+  }));
+}
+
+/** Writes results.json, per-query.json, timings.json, report.md, report.html and the figures' PNGs into `outDir`. */
 export async function writeResults(results: ReproduceResults, outDir: string): Promise<void> {
-  const { outcomes: _o, ...summary } = results;
+  const { outcomes: _o, elapsed_s: _e, step_seconds: _s, startedAt: _t, ...summary } = results;
   await writeJsonAtomic(join(outDir, 'results.json'), summary);
-  await writeJsonAtomic(join(outDir, 'per-query.json'), results.outcomes);
+  await writeJsonAtomic(join(outDir, 'per-query.json'), timelessOutcomes(results));
+  await writeJsonAtomic(join(outDir, 'timings.json'), timingsOf(results));
   const figs: Array<{ name: string; fig: Figure }> = [{ name: 'results', fig: resultsFigure(results) }];
   const itFig = iterationFigure(results);
   if (itFig) figs.push({ name: 'iterations', fig: itFig });
@@ -76,8 +98,7 @@ export async function writeResults(results: ReproduceResults, outDir: string): P
   }
   const b = results.backend;
   const header = `Config \`${results.config}\`, trained on ${results.trainSplit} (held-out slice: ${results.heldOut.length} queries). ` +
-    `Backend ${b.backend} (tfjs ${b.tfjsVersion}, ${b.threads} thread(s)), ${b.cpus} CPUs; wall time of this invocation ${results.elapsed_s.toFixed(0)} s ` +
-    `(started ${results.startedAt}); the steps behind these results took ${(results.step_seconds / 60).toFixed(1)} min of compute when first run.`;
+    `Backend ${b.backend} (tfjs ${b.tfjsVersion}, ${b.threads} thread(s)), ${b.cpus} CPUs. Wall and compute times: timings.json.`;
   const choices = choiceRows(results);
   const sections: ReportSection[] = [
     { heading: 'Setting', markdown: header },

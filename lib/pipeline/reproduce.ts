@@ -4,19 +4,18 @@
  * report.md + report.html with figures, and the manifest of every step. Re-running resumes.
  */
 import { join } from 'node:path';
-import { buildScoreTable, createScorer, disposeScorers } from '../assistants';
-import type { ScoreTable } from '../assistants/types';
+import { buildCandidates, holdOut, loadTestSplits } from './stages/candidates';
+import { scoreCandidates } from './stages/score';
 import { backendReport, initBackend, type BackendReport } from '../backend';
 import type { QueryId, Run } from '../data/types';
 import { evaluate, pairedTTest, randomizationTest } from '../eval';
 import { sha256 } from '../io';
 import { loadEncoderCheckpoint, withFastEncoder } from '../models';
-import { Rng } from '../random/rng';
 import type { ProgressMode } from '../train';
-import { systemConfig, type ExperimentConfig, type MethodConfig, type ModelRef } from './config';
+import { systemConfig, type ExperimentConfig } from '../config';
 import type { MainTableRow } from './matrix';
 import { runMethod, type IterationRecord } from './method';
-import { candidateSystems, labelledQueries, loadSplit, type Split } from './splits';
+import { labelledQueries, type Split } from './splits';
 import { StepStore } from './steps';
 import { createExperimentStudent, splitTexts } from './student';
 import { rerankCandidates } from '../retrieval/rerank';
@@ -52,6 +51,8 @@ export interface ReproduceResults {
   readonly outcomes: RowOutcome[];
   readonly heldOut: readonly QueryId[];
   readonly trainSplit: string;
+  /** Loader warnings of every split (train and test), by split name. */
+  readonly warnings: Record<string, readonly string[]>;
   readonly backend: BackendReport;
   /** Wall time of this invocation (seconds; small when every step was already finished). */
   readonly elapsed_s: number;
@@ -71,21 +72,6 @@ export interface ReproduceOptions {
   readonly seeds?: readonly number[];
   /** Folder of the content-addressed steps and caches (default: outDir); experiments may share one. */
   readonly stepsDir?: string;
-}
-
-/** Every teacher/assistant any row uses, by name (names must mean the same model in every row). */
-function allModels(configs: readonly MethodConfig[]): { teacher: ModelRef; assistants: ModelRef[] } {
-  const teacher = configs[0].teacher;
-  const byName = new Map<string, ModelRef>();
-  for (const c of configs) {
-    if (c.teacher.name !== teacher.name) throw new Error(`rows use different teachers (${teacher.name}, ${c.teacher.name}); one experiment has one teacher`);
-    for (const a of c.assistants) {
-      const seen = byName.get(a.name);
-      if (seen && JSON.stringify(seen) !== JSON.stringify(a)) throw new Error(`assistant name '${a.name}' means two different models across rows`);
-      byName.set(a.name, a);
-    }
-  }
-  return { teacher, assistants: [...byName.values()] };
 }
 
 function mean(xs: readonly number[]): number {
@@ -138,48 +124,21 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
   const relLevel = experiment.eval.relLevel;
 
   // Training split, candidates and the raw score table shared by every row. They come from the
-  // whole experiment (base config first, then every row), never from the rows selected with
-  // `only`: a row must train on the same candidates whichever subset of rows runs it.
-  const everyConfig = [
-    systemConfig(experiment, { name: experiment.name, kind: 'trained', overrides: {} }),
-    ...experiment.systems.map((s) => systemConfig(experiment, s)),
-  ];
-  const models = allModels(everyConfig);
-  const systems = [...new Set(everyConfig.flatMap((c) => candidateSystems(c)))];
-  const train = await loadSplit(experiment.data.train, systems, experiment.data.candidates.depth);
+  // whole experiment (base config and every row), never from the rows selected with `only`: a row
+  // must train on the same candidates whichever subset of rows runs it.
+  const data = await buildCandidates(experiment);
+  const { train } = data;
   log(`train split ${train.name}: ${train.candidates.byQuery.size} queries with candidates, ${train.collection.passages.size} passages`);
-  for (const w of train.warnings) log(`  note: ${w}`);
-  const ctx = { source: `split ${train.name}`, runs: train.runs };
-  const teacherScorer = await createScorer(models.teacher, ctx);
-  const assistantScorers = await Promise.all(models.assistants.map((a) => createScorer(a, ctx)));
-  // The scorers' content keys (run entries, model bytes) make the table's key change with its inputs.
-  const tableKey = store.keyOf('score-table', {
-    split: train.name, systems, depth: experiment.data.candidates.depth, models,
-    scorers: [teacherScorer, ...assistantScorers].map((s) => s.cacheKey ?? null),
-  });
-  let rawTable: ScoreTable;
-  try {
-    rawTable = await buildScoreTable(
-      { teacher: teacherScorer, assistants: assistantScorers, queries: train.queries, candidates: train.candidates, collection: train.collection },
-      { cacheDir: join(stepsDir, 'cache', 'scores') },
-    );
-  } finally {
-    await disposeScorers([teacherScorer, ...assistantScorers]);
-  }
-
-  // Held-out slice: a seeded sample of the labelled training queries.
-  const labelled = labelledQueries(train, relLevel);
-  const nHeld = Math.max(1, Math.round(experiment.data.heldOut.fraction * labelled.length));
-  const heldOut = new Rng(experiment.data.heldOut.seed).sample(labelled, nHeld).sort();
-  log(`held-out slice: ${heldOut.length} of ${labelled.length} labelled training queries`);
-
-  const tests: Split[] = [];
-  for (const name of experiment.data.test) {
-    tests.push(await loadSplit([name], 'all', experiment.data.candidates.testDepth));
-  }
-  const testIds = new Set(tests.flatMap((t) => [...t.queries.queries.keys()]));
-  const leak = heldOut.filter((q) => testIds.has(q)).concat([...train.queries.queries.keys()].filter((q) => testIds.has(q)));
-  if (leak.length > 0) throw new Error(`test queries appear in the training split (${leak.slice(0, 5).join(', ')}): refusing to run`);
+  const scored = await scoreCandidates(data, store, join(stepsDir, 'cache', 'scores'));
+  const heldOut = holdOut(train, experiment);
+  log(`held-out slice: ${heldOut.length} of ${labelledQueries(train, relLevel).length} labelled training queries`);
+  const tests = await loadTestSplits(experiment, train);
+  // Loader warnings of every split, logged once here and kept in results.json.
+  const warnings: Record<string, readonly string[]> = Object.fromEntries([train, ...tests].map((s) => [s.name, s.warnings]));
+  for (const [name, ws] of Object.entries(warnings)) for (const w of ws) log(`  note (${name}): ${w}`);
+  const testQueryIds = tests.flatMap((t) => [...t.queries.queries.keys()]);
+  const leak = heldOut.filter((q) => testQueryIds.includes(q));
+  if (leak.length > 0) throw new Error(`held-out queries are test queries (${leak.slice(0, 5).join(', ')}): refusing to run`);
 
   const cacheDir = join(stepsDir, 'cache', 'embeddings');
   const outcomes: RowOutcome[] = [];
@@ -202,16 +161,16 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
       let finalKey: string;
       let modelDir: string | undefined;
       if (spec.kind === 'trained') {
-        const result = await runMethod(config, seed, { store, train, heldOut, rawTable, tableKey, cacheDir, log, progress: opts.progress });
+        const result = await runMethod(config, seed, { store, train, heldOut, testQueryIds, scored, cacheDir, log, progress: opts.progress });
         finalKey = result.finalKey;
         modelDir = result.modelDir;
         for (const o of mine) (o.iterations as Record<string, unknown>)[String(seed)] = result.iterations;
       } else {
         const { name: _n, description: _d, seeds: _s, ...method } = config;
-        finalKey = sha256('untrained', { student: method.student, seed, split: train.name });
+        finalKey = sha256('untrained', { student: method.student, seed, split: train.contentHash });
       }
       for (const [i, test] of tests.entries()) {
-        const step = await store.run('test-eval', { model: finalKey, test: test.name, measures, relLevel }, async () => {
+        const step = await store.run('test-eval', { model: finalKey, test: test.name, testContent: test.contentHash, measures, relLevel }, async () => {
           const model = modelDir
             ? (await loadEncoderCheckpoint(modelDir)).model
             : await createExperimentStudent(config, seed, splitTexts(train));
@@ -250,7 +209,7 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
   const manifest = await store.writeManifest({ config: experiment.name, stepsDir }, store.used);
   const stepSeconds = Object.values(manifest.steps).reduce((a, r) => a + r.elapsedS, 0);
   return {
-    config: experiment.name, rows: resultRows, comparisons, outcomes, heldOut, trainSplit: train.name,
+    config: experiment.name, rows: resultRows, comparisons, outcomes, heldOut, trainSplit: train.name, warnings,
     backend: backend ?? backendReport(), elapsed_s: (Date.now() - started) / 1000, step_seconds: stepSeconds, startedAt: new Date(started).toISOString(),
   };
 }

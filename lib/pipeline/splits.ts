@@ -1,14 +1,20 @@
 /**
  * The data an experiment runs on: a training split (queries, judgments, passages, candidate lists
- * and the teacher/assistant runs) and test splits, assembled from registry datasets. Several
- * datasets may form one split (e.g. dl20 + dl21 + dl22 for distillation); a model without a run on
- * one of them simply has no scores there (NaN, filled by the missing-score policy).
+ * and the teacher/assistant runs) and test splits, assembled from registry datasets and the
+ * config's own. Several datasets may form one split (e.g. dl20 + dl21 + dl22 for distillation); a
+ * model without a run on one of them simply has no scores there (NaN, filled by the missing-score
+ * policy).
  */
-import { candidatesFromRuns, loadDataset, readTrecRun } from '../data';
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { candidatesFromRuns, datasetResolver, loadProblems, readTrecRun, type DatasetResolver } from '../data';
+import { specFilePaths, type DatasetSpecs } from '../config/dataset';
 import type { CandidateLists, Collection, DocId, Passage, Qrels, Query, QueryId, QuerySet, Run, RunEntry } from '../data/types';
+import type { MethodConfig, ModelRef } from '../config';
 import { runSystemOf } from '../config/model';
-import type { MethodConfig, ModelRef } from './config';
-import { bm25Run, DEFAULT_BM25_FAMILY, DEFAULT_BM25_RUN_DEPTH, isBm25RunName } from './bm25Runs';
+import { dataRoot } from '../data/paths';
+import { bm25Run, bm25RunNameOf, DEFAULT_BM25_FAMILY, DEFAULT_BM25_RUN_DEPTH, isBm25RunName } from './bm25Runs';
 
 /** One split: the union of the named datasets. */
 export interface Split {
@@ -25,30 +31,89 @@ export interface Split {
   readonly licences: readonly string[];
   /** Problems found while loading, counted, never silently dropped. */
   readonly warnings: readonly string[];
+  /**
+   * SHA-256 of everything the split holds (queries, passages, judgments, runs, candidates): step
+   * keys include it, so a changed data or run file recomputes exactly the steps that read it.
+   */
+  readonly contentHash: string;
 }
 
-/** Systems whose runs provide candidates: the configured list, else teacher + run-backed assistants. */
+/** Hash of a split's content, fed in a fixed order (ids sorted) so equal content hashes equally. */
+function splitContentHash(queries: ReadonlyMap<QueryId, Query>, passages: ReadonlyMap<DocId, Passage>, judgments: ReadonlyMap<QueryId, ReadonlyMap<DocId, number>>, runs: ReadonlyMap<string, Run>, candidates: ReadonlyMap<QueryId, readonly DocId[]>): string {
+  const h = createHash('sha256');
+  const sorted = <T>(m: ReadonlyMap<string, T>) => [...m.keys()].sort().map((k) => [k, m.get(k)!] as const);
+  for (const [id, q] of sorted(queries)) h.update(`q\u0000${id}\u0000${q.text}\u0000`);
+  for (const [id, p] of sorted(passages)) h.update(`p\u0000${id}\u0000${p.title ?? ''}\u0000${p.text}\u0000`);
+  for (const [q, m] of sorted(judgments)) for (const [d, g] of sorted(m)) h.update(`j\u0000${q}\u0000${d}\u0000${g}\u0000`);
+  for (const [name, run] of sorted(runs)) {
+    for (const [q, entries] of sorted(run.byQuery)) for (const e of entries) h.update(`r\u0000${name}\u0000${q}\u0000${e.docId}\u0000${e.score}\u0000${e.rank}\u0000`);
+  }
+  for (const [q, list] of sorted(candidates)) h.update(`c\u0000${q}\u0000${list.join('\u0001')}\u0000`);
+  return h.digest('hex');
+}
+
+/**
+ * Systems whose runs provide candidates: the configured list, else the runs of the teacher and
+ * assistants (a run file, or for a `bm25` scorer the BM25-family run with its parameters). Empty
+ * when every model is a model folder: the caller then takes every run the data has.
+ */
 export function candidateSystems(config: MethodConfig): string[] {
   if (config.data.candidates.runs) return config.data.candidates.runs;
   const refs: ModelRef[] = [config.teacher, ...config.assistants];
-  return [...new Set(refs.flatMap((r) => runSystemOf(r) ?? []))];
+  return [...new Set(refs.flatMap((r) => runSystemOf(r) ?? (r.kind === 'bm25' ? bm25RunNameOf(r) : undefined) ?? []))];
 }
 
 const splitCache = new Map<string, Promise<Split>>();
 
-/** Loads (once per process) the split made of `datasets`, with candidates from `systems` runs ('all': every bundled run). */
-export function loadSplit(datasets: readonly string[], systems: readonly string[] | 'all', depth: number): Promise<Split> {
-  const key = JSON.stringify([datasets, systems, depth]);
+/**
+ * Loads (once per process and data state) the split made of `datasets`, with candidates from
+ * `systems` runs ('all': every bundled run). `specs` are the config's own datasets (absolute paths).
+ */
+export function loadSplit(datasets: readonly string[], systems: readonly string[] | 'all', depth: number, specs: DatasetSpecs = {}): Promise<Split> {
+  // The data root and the size and mtime of every file the specs name are part of the key: a
+  // process that points MTA4DPR_DATA elsewhere, or whose user edited a file, reads the data again.
+  const files = specFileStates(specs);
+  const key = JSON.stringify([dataRoot(), datasets, systems, depth, specs, files]);
   let p = splitCache.get(key);
   if (!p) {
-    p = assembleSplit(datasets, systems, depth);
+    p = assembleSplit(datasets, systems, depth, resolverFor(specs, files));
     p.catch(() => splitCache.delete(key));
     splitCache.set(key, p);
   }
   return p;
 }
 
-async function assembleSplit(datasets: readonly string[], wanted: readonly string[] | 'all', depth: number): Promise<Split> {
+/** Path, size and mtime of each file a spec names (a folder: its files, two levels deep); absent files read as missing. */
+function specFileStates(specs: DatasetSpecs): string[] {
+  const states: string[] = [];
+  const visit = (path: string, depth: number): void => {
+    let st;
+    try { st = statSync(path); } catch { states.push(`${path}:missing`); return; }
+    if (!st.isDirectory()) { states.push(`${path}:${st.size}:${st.mtimeMs}`); return; }
+    if (depth === 0) return;
+    for (const entry of readdirSync(path).sort()) visit(join(path, entry), depth - 1);
+  };
+  // Folders (a BEIR dir) two levels deep: corpus, queries and qrels/NAME.tsv.
+  for (const spec of Object.values(specs)) for (const path of specFilePaths(spec)) visit(path, 2);
+  return states;
+}
+
+const resolvers = new Map<string, DatasetResolver>();
+
+/** One resolver (it caches what it read) per data root, set of dataset specs and state of their files. */
+function resolverFor(specs: DatasetSpecs, files: readonly string[]): DatasetResolver {
+  // The registry's datasets live under the data root, which a test or a user may move; spec paths
+  // are absolute (lib/config/load.ts resolves them against the config's folder).
+  const key = JSON.stringify([dataRoot(), specs, files]);
+  let r = resolvers.get(key);
+  if (!r) {
+    r = datasetResolver(specs, process.cwd());
+    resolvers.set(key, r);
+  }
+  return r;
+}
+
+async function assembleSplit(datasets: readonly string[], wanted: readonly string[] | 'all', depth: number, resolver: DatasetResolver): Promise<Split> {
   const queries = new Map<QueryId, Query>();
   const passages = new Map<DocId, Passage>();
   const judgments = new Map<QueryId, ReadonlyMap<DocId, number>>();
@@ -57,9 +122,14 @@ async function assembleSplit(datasets: readonly string[], wanted: readonly strin
   const warnings: string[] = [];
   let anyQrels = false;
   for (const name of datasets) {
-    const d = await loadDataset(name);
+    const d = await resolver.load(name);
     licences.add(d.licence);
     warnings.push(...d.warnings.map((w) => `${name}: ${w}`));
+    // Records the readers skipped or flagged: counted here, listed one by one by `mta4dpr data check`.
+    const problems = loadProblems(d.reports);
+    if (problems.skipped + problems.suspicious + problems.warnings > 0) {
+      warnings.push(`${name}: ${problems.skipped} skipped and ${problems.suspicious} suspicious records, ${problems.warnings} reader warnings (first: ${problems.lines[0]}); \`mta4dpr data check\` lists them all`);
+    }
     for (const [id, q] of d.queries.queries) {
       if (queries.has(id)) throw new Error(`split ${datasets.join('+')}: query id ${id} occurs in two datasets`);
       queries.set(id, q);
@@ -108,6 +178,7 @@ async function assembleSplit(datasets: readonly string[], wanted: readonly strin
   return {
     name, datasets, queries: { name, queries }, qrels: anyQrels ? { name, judgments } : undefined,
     collection: { name, passages }, runs, candidates: { byQuery }, licences: [...licences], warnings,
+    contentHash: splitContentHash(queries, passages, judgments, runs, byQuery),
   };
 }
 

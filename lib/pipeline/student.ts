@@ -6,7 +6,7 @@ import { createDualEncoder, createGloveStudent, DEFAULT_STUDENT, DISTILBERT_BASE
 import { defaultModelPaths } from '../models/gloveStudent';
 import { tokenizerFromVocab } from '../text';
 import { passageInput } from '../retrieval';
-import type { MethodConfig } from './config';
+import type { MethodConfig } from '../config';
 import type { Split } from './splits';
 
 /** Builds the configured, seeded student; `idfTexts` initialise idf-mean pooling weights. */

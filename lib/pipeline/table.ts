@@ -3,17 +3,17 @@
  * with missing scores filled by the configured policy, plus column edits across iterations
  * (the student replacing the weakest assistant).
  */
-import type { MissingPolicy } from '../assistants/missing';
+import { missingPolicyOf, type MissingPolicy } from '../assistants/missing';
 import type { ModelColumn, QueryScores, ScoreTable } from '../assistants/types';
 import type { QueryId } from '../data/types';
-import type { MethodConfig } from './config';
+import type { MethodConfig } from '../config';
 
 /** The missing-score policy of a config, as lib/assistants understands it. */
 export function missingPolicy(config: MethodConfig): MissingPolicy {
   if (config.missing.policy === 'drop') {
     throw new Error(`${config.name}: missing.policy 'drop' removes pairs per model, so training groups could not share candidates; use it in the assistants analysis, train with 'min-minus-margin' or 'rank'`);
   }
-  return config.missing.policy === 'rank' ? { kind: 'rank' } : { kind: 'min-minus-margin', margin: config.missing.margin };
+  return missingPolicyOf(config.missing);
 }
 
 /** Keeps the named columns (in that order) of a table. */

@@ -6,7 +6,7 @@
  * the process that locked it is gone.
  */
 import { z } from 'zod';
-import { parseExperimentConfig } from './config';
+import { parseExperimentConfig } from '../config';
 import { reproduce } from './reproduce';
 
 /** The one message a worker receives. */

@@ -11,5 +11,3 @@ export * from './loss-svg';
 export * from './trainer';
 export * from './select-target';
 export * from './rerank-eval';
-export * from './config';
-export * from './from-config';

@@ -99,6 +99,11 @@ export interface DivergenceGuard {
 /** The defaults: far beyond any healthy run of the losses here (≲ 50), far below float overflow. */
 export const DEFAULT_DIVERGENCE_GUARD: DivergenceGuard = { maxLoss: 1e4, maxWeightNormGrowth: 100 };
 
+/** The guard in force: the defaults with a config's bounds over them. */
+export function divergenceGuard(partial: Partial<DivergenceGuard> = {}): DivergenceGuard {
+  return { ...DEFAULT_DIVERGENCE_GUARD, ...partial };
+}
+
 /** One line of metrics.jsonl for a training step. */
 export interface StepRecord {
   readonly step: number;
@@ -223,7 +228,7 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
 
   let rng = new Rng(options.seed);
   let selectionRng = new Rng(options.selectionSeed ?? options.seed);
-  const guard: DivergenceGuard = { ...DEFAULT_DIVERGENCE_GUARD, ...options.divergence };
+  const guard = divergenceGuard(options.divergence);
   const assistantCounts: Record<string, number> = {};
   let initialNorm: number | undefined;
   let order: number[] = [];

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../../lib/data';
-import { Bm25Scorer, DenseScorer, parseAssistantsConfig, loadAssistantsConfig, assistantsReport } from '../../lib/assistants';
+import { Bm25Scorer, DenseScorer } from '../../lib/assistants';
 import { createGloveStudent, defaultModelPaths } from '../../lib/models/gloveStudent';
 import type { EmbeddingMatrix, Encoder, TextKind } from '../../lib/models/types';
 
@@ -52,31 +52,5 @@ describe('DenseScorer over a real encoder (GloVe-initialised student)', function
     const dot = qe.data.reduce((a, x, k) => a + x * pe.data[k], 0);
     assert.ok(Math.abs(dot - s1[2]) < 1e-4 * Math.max(1, Math.abs(dot)));
     model.dispose();
-  });
-});
-
-describe('AssistantsConfig', () => {
-  it('accepts the example configs and fills the DESIGN.md defaults', async () => {
-    const c = await loadAssistantsConfig('configs/assistants-dl19.json');
-    assert.equal(c.teacher.name, 'SPLADE_P_P_ENSEMBLE_DISTIL');
-    const min = parseAssistantsConfig({ dataset: 'dl20', teacher: { name: 'T' }, assistants: [{ name: 'A' }] });
-    assert.deepEqual([min.distribution, min.fusion.method, min.missing, min.candidates, min.selection.measure], [{ normalise: 'zscore', temperature: 0.5 }, 'mean', { kind: 'min-minus-margin', margin: 'std' }, { from: 'runs', depth: 100 }, 'kl']);
-  });
-  it('names the offending field', () => {
-    assert.throws(() => parseAssistantsConfig({ dataset: 'dl19', teacher: { name: 'T' }, assistants: [{ name: 'A', kind: 'splade' }] }, 'x.json'), /x\.json.*assistants\.0\.kind/);
-    assert.throws(() => parseAssistantsConfig({ dataset: 'dl19', teacher: { name: 'T' }, assistants: [{ name: 'T' }] }), /used twice/);
-  });
-});
-
-describe('assistants report on DL19 (the CLI\'s computation)', function () {
-  this.timeout(60000);
-  it('reproduces the runs\' published nDCG@10 and finds fused closer than the assistants\' average in KL', async () => {
-    const r = await assistantsReport(await loadAssistantsConfig('configs/assistants-dl19.json'));
-    const ndcg = Object.fromEntries(r.rows.map((row) => [row.name, row.quality['nDCG@10']]));
-    assert.ok(Math.abs(ndcg.SPLADE_P_P_ENSEMBLE_DISTIL - 0.7308) < 5e-5);
-    assert.ok(Math.abs(ndcg.BM25 - 0.5058) < 5e-5);
-    assert.equal(r.queries, 43);
-    assert.equal(r.fusedCloserThanAverage.kl, true); // convexity of KL: must hold on any data
-    assert.equal(Object.values(r.perQueryKlChoice).reduce((a, b) => a + b, 0), 43);
   });
 });

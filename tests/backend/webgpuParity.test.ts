@@ -17,7 +17,7 @@ import { createDualEncoder } from '../../lib/models/dualEncoder';
 import { defaultModelPaths } from '../../lib/models/gloveStudent';
 import { loadTokenizer } from '../../lib/text';
 import { train } from '../../lib/train/trainer';
-import { loadExperimentConfig } from '../../lib/pipeline/config';
+import { loadExperimentConfig } from '../../lib/config';
 import { reproduce } from '../../lib/pipeline/reproduce';
 import { tinyGroups, tinyOptions } from '../train/setup';
 import { writeTinyExperiment } from '../pipeline/tinyExperiment';

@@ -1,7 +1,7 @@
-/** `mta4dpr data check` through the built CLI (node bin/mta4dpr.js), as a user runs it. */
+/** `mta4dpr data check`, and `mta4dpr eval` on a config's dataset, through the built CLI (node bin/mta4dpr.js), as a user runs it. */
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../data/tmpFiles';
 
@@ -104,5 +104,31 @@ describe('mta4dpr data check', function () {
     assert.match(b.err, /- data\.train\.0: unknown dataset "constructor" \(known: mine, mine\/train, mine\/test, dl19, /);
     assert.match(b.err, /- data\.test\.0: unknown dataset "mine\/dev"/);
     assert.doesNotMatch(b.err, /\n\s+at /);
+  });
+
+  it('eval --config --dataset scores a run against a declared dataset\'s judgments, as a TREC qrels file of the same grades does', () => {
+    const path = config();
+    const dir = join(path, '..');
+    // The same judgments written independently as TREC qrels: Cranfield code c >= 1 is grade c, -1 is grade 0.
+    const rows = readFileSync(join(dir, 'x/REL'), 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/));
+    writeFileSync(join(dir, 'qrels.trec'), rows.map(([q, d, c]) => `${q} 0 ${d} ${Math.max(0, Number(c))}`).join('\n') + '\n');
+    // A run that ranks, per query, documents 1..30 with descending scores: some judged, most not.
+    const run = [...new Set(rows.map((r) => r[0]))].flatMap((q) => Array.from({ length: 30 }, (_, i) => `${q} Q0 ${i + 1} ${i + 1} ${30 - i} t`));
+    writeFileSync(join(dir, 'run.trec'), run.join('\n') + '\n');
+    const viaConfig = mta4dpr('eval', '--config', path, '--dataset', 'mine', '--run', join(dir, 'run.trec'), '--json', '--missing-as-zero');
+    assert.equal(viaConfig.code, 0, viaConfig.err);
+    const viaFile = mta4dpr('eval', '--qrels', join(dir, 'qrels.trec'), '--run', join(dir, 'run.trec'), '--json', '--missing-as-zero');
+    assert.equal(viaFile.code, 0, viaFile.err);
+    assert.deepEqual(JSON.parse(viaConfig.out), JSON.parse(viaFile.out));
+    assert.ok(JSON.parse(viaConfig.out)['R@100'] > 0, 'the run retrieves some judged documents');
+    const part = mta4dpr('eval', '--config', path, '--dataset', 'mine/test', '--run', join(dir, 'run.trec'));
+    assert.equal(part.code, 0, part.err);
+    assert.match(part.out, /all \(113 queries\)/);
+    assert.match(part.err, /note: 112 run queries have no judgments/);
+    const unknown = mta4dpr('eval', '--config', path, '--dataset', 'mine/dev', '--run', join(dir, 'run.trec'));
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.err, /unknown dataset "mine\/dev"/);
+    const both = mta4dpr('eval', '--config', path, '--dataset', 'mine', '--qrels', 'q', '--run', 'r');
+    assert.equal(both.code, 2);
   });
 });

@@ -55,7 +55,7 @@ describe('scripts/run-notebooks.js', function () {
     const dir = mkdtempSync(join(tmpdir(), 'mta4dpr-nb-'));
     writeFileSync(join(dir, 'a-quiet.ipynb'), notebook(['for (let i = 0; i < 5; i++) console.error(`note ${i}`);']));
     writeFileSync(join(dir, 'b-noisy.ipynb'), notebook(['for (let i = 0; i < 40; i++) console.error(`log line ${i}`);']));
-    const r = spawnSync(process.execPath, ['scripts/run-notebooks.js', '--dir', dir, '--out', join(dir, 'out')], { cwd: root, encoding: 'utf8', env: { ...process.env, MTA4DPR_NOTEBOOK_CHECK: 'strict' } });
+    const r = spawnSync(process.execPath, ['scripts/run-notebooks.js', '--dir', dir, '--out', join(dir, 'out')], { cwd: root, encoding: 'utf8' });
     assert.equal(r.status, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /a-quiet\.ipynb … ok \([0-9.]+ s; 5 stderr lines, 0 figures\)/);
     assert.match(r.stderr, /b-noisy\.ipynb: the executed notebook does not pass the reader check/);

@@ -19,7 +19,7 @@ import { readDprRetrieverFile } from '../../lib/data/dpr';
 import type { Run } from '../../lib/data/types';
 import { evaluate, parseMeasure, topKAccuracy } from '../../lib/eval';
 import { DISTILBERT_BASE } from '../../lib/models';
-import { loadExperimentConfig, systemConfig } from '../../lib/pipeline/config';
+import { loadExperimentConfig, systemConfig } from '../../lib/config';
 
 const CONFIGS = ['msmarco-full', 'nq-full'];
 

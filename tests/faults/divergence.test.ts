@@ -13,7 +13,7 @@ import { DivergenceError, train } from '../../lib/train/trainer';
 import { createTinyEncoder } from '../train/tiny-encoder';
 import { tinyGroups, tinyOptions } from '../train/setup';
 import { runCli } from './helpers';
-import { writeTinyTrainConfig } from './trainConfig';
+import { TINY_ROW, writeTinyTrainConfig } from './trainConfig';
 
 describe('faults/divergence: exploding runs stop with the step named', function () {
   this.timeout(180000);
@@ -48,7 +48,7 @@ describe('faults/divergence: exploding runs stop with the step named', function 
     const { dir, configPath } = writeTinyTrainConfig({ lr: 1e6, warmupFraction: 0 });
     try {
       const out = join(dir, 'out');
-      const r = await runCli(['train', '--config', configPath, '--out', out, '--no-progress']);
+      const r = await runCli(['train', '--config', configPath, '--row', TINY_ROW, '--out', out, '--no-progress']);
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /mta4dpr train: training diverged at step \d+: the weight norm grew/);
       assert.doesNotMatch(r.stderr, /\n\s+at /);

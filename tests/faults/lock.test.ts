@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FOLDER_LOCK, LockedError, lockFolder } from '../../lib/io/lock';
 import { startCli, waitFor } from './helpers';
-import { writeTinyTrainConfig } from './trainConfig';
+import { iterationTrainDir, TINY_ROW, writeTinyTrainConfig } from './trainConfig';
 
 function holdLock(dir: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'hold-lock.ts'), dir], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -59,18 +59,18 @@ describe('faults/lock: one writer per output folder', function () {
   });
 
   it('two concurrent `train` runs on one --out: one trains, the other is refused at once naming its pid', async () => {
-    const { dir, configPath } = writeTinyTrainConfig({ steps: 3, checkpointEvery: 3 });
+    const { dir, configPath } = writeTinyTrainConfig({ stepsPerIteration: 3, checkpointEvery: 3 });
     try {
       const out = join(dir, 'out');
-      const first = startCli(['train', '--config', configPath, '--out', out, '--no-progress']);
+      const first = startCli(['train', '--config', configPath, '--row', TINY_ROW, '--out', out, '--no-progress']);
       await waitFor(() => existsSync(join(out, FOLDER_LOCK)), 60000, () => 'the first run never locked its folder');
-      const second = await startCli(['train', '--config', configPath, '--out', out, '--no-progress']).done;
+      const second = await startCli(['train', '--config', configPath, '--row', TINY_ROW, '--out', out, '--no-progress']).done;
       assert.equal(second.code, 1, second.stderr);
       assert.match(second.stderr, new RegExp(`in use by process ${first.child.pid} \\(mta4dpr train`));
       assert.doesNotMatch(second.stderr, /dataset dl19-mini/, 'the refused run read data');
       const r = await first.done;
       assert.equal(r.code, 0, r.stderr);
-      const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').filter((l) => 'loss' in JSON.parse(l));
+      const lines = readFileSync(join(iterationTrainDir(out)!, 'metrics.jsonl'), 'utf8').trim().split('\n').filter((l) => 'loss' in JSON.parse(l));
       assert.deepEqual(lines.map((l) => JSON.parse(l).step), [1, 2, 3]);
       assert.equal(existsSync(join(out, FOLDER_LOCK)), false, 'the lock outlived the run');
     } finally {

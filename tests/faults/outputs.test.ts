@@ -50,7 +50,7 @@ describe('faults/outputs: flags, outputs and disk-full checked before work', fun
     assert.match(tag.stderr, /--tag must be a non-empty name without spaces, got 'my run'/);
     const enc = await cli(['encode', '--model', 'glove:default', '--input', missingCorpus, '--out', join(tmp, 'e.npy'), '--batch-size', '0']);
     assert.match(enc.stderr, /--batch-size must be an integer in 1…/);
-    const tr = await cli(['train', '--config', 'configs/train-dl20-kd.json', '--out', join(tmp, 't'), '--max-steps', '1.5']);
+    const tr = await cli(['train', '--config', 'configs/dl-demo.json', '--row', 'KD (teacher only)', '--out', join(tmp, 't'), '--max-steps', '1.5']);
     assert.match(tr.stderr, /--max-steps must be an integer ≥ 1, got '1\.5'/);
     assert.equal(tr.code, 2);
     const rep = await cli(['reproduce', '--config', 'configs/dl-demo.json', '--out', join(tmp, 'rp'), '--jobs', '0']);
@@ -64,7 +64,7 @@ describe('faults/outputs: flags, outputs and disk-full checked before work', fun
     writeFileSync(file, 'x');
     const runs: Array<[string, string[]]> = [
       ['reproduce', ['reproduce', '--config', 'configs/dl-demo.json', '--out', file]],
-      ['train', ['train', '--config', 'configs/train-dl20-kd.json', '--out', file]],
+      ['train', ['train', '--config', 'configs/dl-demo.json', '--row', 'KD (teacher only)', '--out', file]],
       ['search', ['search', '--model', 'glove:default', '--corpus', missingCorpus, '--queries', missingCorpus, '--out', join(file, 'r.trec')]],
       ['encode', ['encode', '--model', 'glove:default', '--input', missingCorpus, '--out', join(file, 'e.npy')]],
     ];
@@ -86,7 +86,7 @@ describe('faults/outputs: flags, outputs and disk-full checked before work', fun
       this.skip();
     }
     try {
-      const r = await cli(['train', '--config', 'configs/train-dl20-kd.json', '--out', join(ro, 'out')]);
+      const r = await cli(['train', '--config', 'configs/dl-demo.json', '--row', 'KD (teacher only)', '--out', join(ro, 'out')]);
       assert.equal(r.code, 1);
       assert.match(r.stderr, new RegExp(`${ro}: is not writable: read-only file system \\(EROFS\\)`));
       const s = await search('--out', join(ro, 'run.trec'));

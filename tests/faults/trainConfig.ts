@@ -1,22 +1,24 @@
-/** Test helper: a tiny real training config (dl19-mini, short GloVe student, random selection) written to a temp folder. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+/**
+ * Test helper: a tiny real experiment for `mta4dpr train` (tests/pipeline's tiny experiment: train on
+ * dl19-mini, test on dl20, 16-token student) cut to one iteration with random per-batch selection,
+ * written to a temp folder.
+ */
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tinyExperimentConfig } from '../pipeline/tinyExperiment';
 
-/** The config as JSON; `train` fields override the defaults (8 steps, checkpoint every 2). */
+/** The trained row of the tiny experiment. */
+export const TINY_ROW = 'MTA4DPR';
+
+/** The config as JSON; `train` fields override its training section (8 steps, checkpoint every 2). */
 export function tinyTrainConfig(train: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    dataset: 'dl19-mini',
-    teacher: { name: 'SPLADE_P_P_ENSEMBLE_DISTIL' },
-    assistants: [{ name: 'D_BERT_KD_TASB' }, { name: 'BM25' }],
-    candidates: { depth: 10 },
-    student: { preset: 'default', init: 'glove', seed: 0, overrides: { passageMaxLength: 16, queryMaxLength: 8 } },
-    loss: { alpha: 1, beta: 1, gamma: 0.5 },
-    groups: { negatives: 3, relLevel: 2 },
+    ...tinyExperimentConfig(),
+    name: 'tiny-train',
     selection: { measure: 'random' },
-    train: { steps: 8, batchSize: 2, lr: 0.001, checkpointEvery: 2, ...train },
-    seed: 1,
-    eval: { queries: 1, measures: ['nDCG@10'], relLevel: 2 },
+    train: { stepsPerIteration: 8, batchSize: 2, negatives: 3, lr: 0.001, checkpointEvery: 2, ...train },
+    iterations: { count: 1, gotWrong: { rule: 'top-k', k: 1 } },
   };
 }
 
@@ -26,4 +28,13 @@ export function writeTinyTrainConfig(train?: Record<string, unknown>): { dir: st
   const configPath = join(dir, 'train.json');
   writeFileSync(configPath, JSON.stringify(tinyTrainConfig(train), null, 2));
   return { dir, configPath };
+}
+
+/** The trainer folder of the (one) iteration under `out`: the work folder while it runs, the step folder once done. */
+export function iterationTrainDir(out: string): string | undefined {
+  let entries: string[];
+  try { entries = readdirSync(join(out, 'steps')); } catch { return undefined; }
+  const its = entries.filter((e) => e.startsWith('iteration-'));
+  const dir = its.find((e) => e.endsWith('.work')) ?? its[0];
+  return dir === undefined ? undefined : join(out, 'steps', dir, 'train');
 }

@@ -2,8 +2,9 @@
  * Parallel tasks run in forked library workers that die with their parent: SIGKILL of a
  * `reproduce --jobs 2` parent leaves no worker running and nothing written afterwards (before:
  * its `--task` CLI children were re-parented to PID 1 and kept writing into --out). The immediate
- * rerun takes over the stale lock, resumes, and gives the same per-query values and per-batch
- * choices (`chosen`, from the trainer checkpoints) as an uninterrupted run.
+ * rerun takes over the stale lock, resumes, and writes results.json, per-query.json and report.md
+ * byte-identical to an uninterrupted run's (per-batch choices `chosen` come from the trainer
+ * checkpoints; wall-clock times live in timings.json only).
  */
 import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,10 +12,8 @@ import { join } from 'node:path';
 import { tinyExperimentConfig, writeTinyExperiment } from '../pipeline/tinyExperiment';
 import { alive, childrenOf, snapshot, startCli, waitFor } from './helpers';
 
-/** JSON without the wall-clock fields (`seconds` of each iteration), which no two runs share. */
-function timeless(value: unknown): string {
-  return JSON.stringify(value, (k, v: unknown) => (k === 'seconds' ? undefined : v));
-}
+/** Files that must be byte-identical between an uninterrupted and a killed-and-resumed run. */
+const RECORDS = ['results.json', 'per-query.json', 'report.md'];
 
 /** Whether some iteration's trainer has written a mid-iteration checkpoint under `out`. */
 function midIterationCheckpoint(out: string): boolean {
@@ -37,7 +36,7 @@ describe('faults/worker: parallel tasks die with their parent', function () {
     // The reference runs the same way (2 workers: native kernels get the same thread count, so the same float sums).
     const ref = await startCli(['reproduce', '--config', configPath, '--out', join(dir, 'reference'), '--jobs', '2', '--no-progress']).done;
     assert.equal(ref.code, 0, ref.stderr);
-    const reference = { outcomes: JSON.parse(readFileSync(join(dir, 'reference', 'per-query.json'), 'utf8')) as unknown };
+    const reference = Object.fromEntries(RECORDS.map((f) => [f, readFileSync(join(dir, 'reference', f), 'utf8')]));
 
     const out = join(dir, 'out');
     const parent = startCli(['reproduce', '--config', configPath, '--out', out, '--jobs', '2', '--no-progress']);
@@ -55,13 +54,15 @@ describe('faults/worker: parallel tasks die with their parent', function () {
     const rerun = await startCli(['reproduce', '--config', configPath, '--out', out, '--jobs', '2', '--no-progress']).done;
     assert.equal(rerun.code, 0, rerun.stderr);
     assert.match(rerun.stderr, new RegExp(`taking over the stale lock of process ${pid}`));
-    const perQuery = JSON.parse(readFileSync(join(out, 'per-query.json'), 'utf8'));
-    const [got, want] = [timeless(perQuery), timeless(reference.outcomes)];
-    if (got !== want) {
+    for (const f of RECORDS) {
+      const [got, want] = [readFileSync(join(out, f), 'utf8'), reference[f]!];
+      if (got === want) continue;
       let i = 0;
       while (got[i] === want[i]) i++;
-      assert.fail(`per-query.json differs from the uninterrupted run at char ${i}: …${got.slice(Math.max(0, i - 300), i + 80)} vs …${want.slice(i, i + 80)}`);
+      assert.fail(`${f} differs from the uninterrupted run at char ${i}: …${got.slice(Math.max(0, i - 300), i + 80)} vs …${want.slice(i, i + 80)}`);
     }
+    assert.ok(existsSync(join(out, 'timings.json')), 'the wall-clock times are kept in timings.json');
+    const perQuery = JSON.parse(reference['per-query.json']!);
     const chosen = perQuery.filter((o: { kind: string }) => o.kind === 'trained').flatMap((o: { iterations: Record<string, Array<{ chosen: Record<string, number> }>> }) =>
       Object.values(o.iterations).flatMap((its) => its.map((it) => Object.values(it.chosen).reduce((a, b) => a + b, 0))));
     assert.ok(chosen.length > 0 && chosen.every((n: number) => n === 12), `chosen counts do not cover every batch: ${chosen}`);

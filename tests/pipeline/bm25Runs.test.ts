@@ -6,7 +6,10 @@ import { basename, join } from 'node:path';
 import { loadDataset } from '../../lib/data';
 import type { Run } from '../../lib/data/types';
 import { evaluate } from '../../lib/eval';
-import { bm25FamilyQuality, bm25Run, bm25RunPath, DEFAULT_BM25_FAMILY, isBm25RunName, parseBm25RunName } from '../../lib/pipeline/bm25Runs';
+import { ModelRefSchema, type Bm25ModelRef } from '../../lib/config/model';
+import { bm25FamilyQuality, bm25Run, bm25RunNameOf, bm25RunPath, DEFAULT_BM25_FAMILY, isBm25RunName, parseBm25RunName } from '../../lib/pipeline/bm25Runs';
+import { candidateSystems } from '../../lib/pipeline/splits';
+import { parseExperimentConfig, baseConfig } from '../../lib/config';
 import { loadSplit } from '../../lib/pipeline/splits';
 
 function assertValidRun(run: Run, k: number, docIds: ReadonlySet<string>): void {
@@ -32,6 +35,25 @@ describe('BM25-family runs (bm25Runs)', function () {
     assert.deepEqual(parseBm25RunName('bm25:BM25-k1.2-b0.75-title'), { runName: 'bm25:BM25-k1.2-b0.75-title', k1: 1.2, b: 0.75, field: 'title' });
     assert.ok(isBm25RunName('bm25:BM25-text') && !isBm25RunName('BM25'));
     for (const bad of ['BM25', 'bm25:BM25-k1.2', 'bm25:bm25', 'bm25:BM25-k1-b2', 'bm25:BM25-abstract']) assert.throws(() => parseBm25RunName(bad), /BM25/);
+  });
+
+  it('a bm25 scorer reference names the family run with its parameters, which then gives its candidates', () => {
+    const ref = (r: Record<string, unknown>) => ModelRefSchema.parse({ name: 'B', kind: 'bm25', ...r }) as Bm25ModelRef;
+    assert.equal(bm25RunNameOf(ref({})), 'bm25:BM25');
+    assert.equal(bm25RunNameOf(ref({ k1: 1.2, b: 0.75 })), 'bm25:BM25-k1.2-b0.75');
+    assert.equal(bm25RunNameOf(ref({ fields: ['title'] })), 'bm25:BM25-title');
+    assert.equal(bm25RunNameOf(ref({ k1: 1, b: 0.5, fields: ['text'] })), 'bm25:BM25-k1-b0.5-text');
+    assert.equal(bm25RunNameOf(ref({ fields: ['text', 'title'] })), undefined, 'no family member indexes text before title');
+    for (const r of [{}, { k1: 1.2, b: 0.75, fields: ['text'] }]) {
+      const name = bm25RunNameOf(ref(r))!;
+      const v = parseBm25RunName(name);
+      assert.deepEqual([v.k1, v.b], [ref(r).k1, ref(r).b], `${name} parses back to the reference's parameters`);
+    }
+    const config = baseConfig(parseExperimentConfig({
+      name: 'x', teacher: { name: 'T', kind: 'bm25', k1: 1.2, b: 0.75 },
+      assistants: [{ name: 'A', run: 'TAS-B' }, { name: 'C', kind: 'bm25', fields: ['title'] }], systems: [{ name: 'r' }],
+    }));
+    assert.deepEqual(candidateSystems(config), ['bm25:BM25-k1.2-b0.75', 'TAS-B', 'bm25:BM25-title']);
   });
 
   it('writes valid ranked, scored top-k runs for every family member', async () => {

@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadExperimentConfig, parseExperimentConfig } from '../../lib/pipeline/config';
+import { loadExperimentConfig, parseExperimentConfig } from '../../lib/config';
 import { reproduce, type ReproduceResults } from '../../lib/pipeline/reproduce';
 import { StepStore } from '../../lib/pipeline/steps';
 import { tinyExperimentConfig, writeTinyExperiment } from './tinyExperiment';

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { ScoreTable } from '../../lib/assistants/types';
-import { parseExperimentConfig, systemConfig } from '../../lib/pipeline/config';
+import { parseExperimentConfig, systemConfig } from '../../lib/config';
 import { missingPolicy, replaceColumn, restrictQueries, selectColumns } from '../../lib/pipeline/table';
 import { fillScoreTable as fillTable } from '../../lib/assistants/missing';
 

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRunLog, formatDuration, noteKey } from '../../lib/progress';
+import { workerLine } from '../../lib/pipeline/parallel';
 
 function sink(tty = false): NodeJS.WritableStream & { isTTY: boolean; text: string } {
   const s = { isTTY: tty, text: '', write(chunk: string) { s.text += chunk; return true; } };
@@ -57,6 +58,11 @@ describe('progress/runLog', () => {
     assert.equal(noteKey('[KD / seed 2] note: x y'), 'note: x y');
     assert.equal(noteKey('warning: z'), 'warning: z');
     assert.equal(noteKey('held-out slice: 11'), undefined);
+    // Dawn's device-limit notice from a worker's adapter probe is logged, but is no warning of the run.
+    const dawn = workerLine('Warning: maxDynamicStorageBuffersPerPipelineLayout artificially reduced from 1000000 to 16 to fit dynamic offset allocation limit.');
+    assert.match(dawn, /^\(Dawn device limits\) maxDynamicStorageBuffers/);
+    assert.equal(noteKey(`[KD / seed 2] ${dawn}`), undefined);
+    assert.equal(noteKey(`[KD / seed 2] ${workerLine('Warning: something else')}`), 'warning: something else');
     assert.equal(formatDuration(187), '3m 07s');
     assert.equal(formatDuration(9.4), '9s');
   });

@@ -5,10 +5,8 @@ import { join } from 'node:path';
 import { lossCurveSvg } from '../../lib/train/loss-svg';
 import { createProgress } from '../../lib/train/progress';
 import { MetricsLog } from '../../lib/train/metrics-log';
-import { loadTrainConfig, parseTrainConfig } from '../../lib/train/config';
-import { main } from '../../lib/cli';
 
-describe('train/progress, metrics log, config, CLI', () => {
+describe('train/progress, metrics log', () => {
   let tmp: string;
   before(() => (tmp = mkdtempSync(join(tmpdir(), 'mta4dpr-train-cfg-'))));
   after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -36,28 +34,5 @@ describe('train/progress, metrics log, config, CLI', () => {
     writeFileSync(log.path, readFileSync(log.path, 'utf8') + '{"step": 5, "lo');
     assert.equal(log.truncateAfter(2), 3);
     assert.equal(readFileSync(log.path, 'utf8'), '{"step":1}\n{"step":2}\n');
-  });
-
-  it('the shipped DL20 KD config is valid; unknown keys are errors naming their path', () => {
-    const c = loadTrainConfig(join(__dirname, '..', '..', 'configs', 'train-dl20-kd.json'));
-    assert.equal(c.teacher.name, 'SPLADE_P_P_ENSEMBLE_DISTIL');
-    assert.equal(c.loss.gamma, 0);
-    assert.throws(() => parseTrainConfig({ dataset: 'dl20', teacher: { name: 'x' }, loss: { alpha: 1, beta: 1, gamma: 0, delta: 2 } }, 'cfg.json'), /cfg\.json: .*loss.*delta|cfg\.json: .*delta/);
-    assert.throws(() => parseTrainConfig({ dataset: 'dl20', teacher: { name: 'x' }, loss: { gamma: 1 } }, 'cfg.json'), /assistants: gamma > 0 needs at least one assistant/);
-  });
-
-  it('mta4dpr train: usage errors exit 2, an invalid config exits 2 with its path', async () => {
-    assert.equal(await main(['train', '--out', tmp]), 2);
-    const bad = join(tmp, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ dataset: 'dl20', teacher: { name: 'x' }, typo: 1 }));
-    const errors: string[] = [];
-    const orig = console.error;
-    console.error = (m: string) => void errors.push(String(m));
-    try {
-      assert.equal(await main(['train', '--config', bad, '--out', tmp]), 2);
-    } finally {
-      console.error = orig;
-    }
-    assert.match(errors.join('\n'), /bad\.json: invalid train config: .*typo/);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * ExperimentConfig: the DESIGN.md §1 defaults are what a minimal config gets, unknown keys fail
+ * ExperimentConfig (lib/config): the docs/method.md defaults are what a minimal config gets, unknown keys fail
  * with their path (also inside a row's overrides), deepMerge merges objects and replaces the rest,
  * and every row of the main config (configs/dl-demo.json) is a valid configuration.
  */
@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../lib/data/paths';
-import { ConfigError, deepMerge, loadExperimentConfig, parseExperimentConfig, systemConfig } from '../../lib/pipeline/config';
+import { ConfigError, deepMerge, loadExperimentConfig, parseExperimentConfig, systemConfig } from '../../lib/config';
+import { checkExperiment } from '../../lib/pipeline/validate';
 
 /** The smallest valid experiment: a name, a teacher and one row. */
 function minimal(extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -26,8 +27,8 @@ function issuesOf(f: () => unknown): { source: string; issues: readonly string[]
   assert.fail('expected a ConfigError');
 }
 
-describe('pipeline/config', () => {
-  it('applies the DESIGN.md §1 defaults to a minimal config', () => {
+describe('config/experiment', () => {
+  it('applies the docs/method.md §1 defaults to a minimal config', () => {
     const c = parseExperimentConfig(minimal());
     assert.deepEqual(c.distribution, { normalise: 'zscore', temperature: 0.5 });
     assert.deepEqual(c.missing, { policy: 'min-minus-margin', margin: 'std' });
@@ -62,10 +63,10 @@ describe('pipeline/config', () => {
     assert.deepEqual(issuesOf(() => parseExperimentConfig(minimal({ foo: 1 }), 'x.json')), { source: 'x.json', issues: ['(root): Unrecognized key: "foo"'] });
     assert.deepEqual(issuesOf(() => parseExperimentConfig(minimal({ loss: { gama: 1 } }))).issues, ['loss: Unrecognized key: "gama"']);
     const row = issuesOf(() => parseExperimentConfig(minimal({ systems: [{ name: 'ok' }, { name: 'bad', overrides: { loss: { gama: 0 } } }] })));
-    assert.equal(row.source, "system 'bad'");
-    assert.deepEqual(row.issues, ['overrides.loss: Unrecognized key: "gama"']);
+    assert.equal(row.source, 'config');
+    assert.deepEqual(row.issues, ['systems.1.overrides.loss: Unrecognized key: "gama"']);
     const deep = issuesOf(() => parseExperimentConfig(minimal({ systems: [{ name: 'r', overrides: { iterations: { gotWrong: { rule: 'top-k', kk: 2 } } } }] })));
-    assert.deepEqual(deep.issues, ['overrides.iterations.gotWrong: Unrecognized key: "kk"']);
+    assert.deepEqual(deep.issues, ['systems.0.overrides.iterations.gotWrong: Unrecognized key: "kk"']);
     // Unknown keys of the row itself (not its overrides) are reported with the row index.
     assert.deepEqual(issuesOf(() => parseExperimentConfig(minimal({ systems: [{ name: 'r', overide: {} }] }))).issues, ['systems.0: Unrecognized key: "overide"']);
   });
@@ -77,8 +78,8 @@ describe('pipeline/config', () => {
     assert.match(issuesOf(() => parseExperimentConfig(minimal({ selection: { measure: 'cosine' } }))).issues[0], /^selection\.measure: /);
     assert.match(issuesOf(() => parseExperimentConfig(minimal({ systems: [] }))).issues[0], /^systems: /);
     const row = issuesOf(() => parseExperimentConfig(minimal({ systems: [{ name: 'neg', overrides: { loss: { alpha: -1 } } }] })));
-    assert.equal(row.source, "system 'neg'");
-    assert.match(row.issues[0], /^overrides\.loss\.alpha: /);
+    assert.equal(row.source, 'config');
+    assert.match(row.issues[0], /^systems\.0\.overrides\.loss\.alpha: /);
   });
 
   it('loadExperimentConfig reports unreadable JSON as a ConfigError naming the file', () => {
@@ -135,5 +136,30 @@ describe('pipeline/config', () => {
     assert.equal(rows.MTA4DPR.assistants.length, 4);
     assert.equal(rows.MTA4DPR.student.overrides.passageMaxLength, 64);
     for (const s of e.systems.filter((x) => x.kind === 'run')) assert.ok(s.run, `run row '${s.name}' names no run`);
+  });
+
+  it('rejects duplicate row names, unknown compareTo rows, duplicate model names and all-zero loss weights', () => {
+    assert.deepEqual(issuesOf(() => parseExperimentConfig(minimal({ systems: [{ name: 'r' }, { name: 'r' }] }))).issues, ["systems.1.name: row name 'r' is used twice"]);
+    assert.deepEqual(issuesOf(() => parseExperimentConfig(minimal({ compareTo: ['nope'] }))).issues, ["compareTo.0: 'nope' is not a row (rows: row)"]);
+    assert.deepEqual(issuesOf(() => parseExperimentConfig(minimal({ assistants: [{ name: 'T' }] }))).issues, ["assistants.0.name: model name 'T' is used twice"]);
+    assert.deepEqual(issuesOf(() => parseExperimentConfig(minimal({ loss: { alpha: 0, beta: 0, gamma: 0 } }))).issues, ['loss: all loss weights are 0']);
+  });
+
+  it('checkExperiment: unknown metrics, datasets and student override keys are errors with their path', () => {
+    const e = parseExperimentConfig(minimal({
+      data: { train: ['dl20'], test: ['dl19', 'nosuch'] },
+      eval: { metrics: ['nDCG@10', 'nDGC@10'] },
+      systems: [{ name: 'row' }, { name: 'typo', overrides: { student: { overrides: { hiddn: 64 } } } }],
+    }));
+    const { source, issues } = issuesOf(() => checkExperiment(e, 'x.json'));
+    assert.equal(source, 'x.json');
+    assert.equal(issues.length, 3, issues.join('\n'));
+    assert.match(issues[0], /^data\.test\.1: unknown dataset 'nosuch'/);
+    assert.match(issues[1], /^eval\.metrics\.1: unknown measure 'nDGC@10'/);
+    assert.match(issues[2], /^systems\.1\(typo\)\.student\.overrides\.hiddn: unknown student field/);
+    // A known field with a bad value is checked against the preset it overrides.
+    const bad = parseExperimentConfig(minimal({ student: { overrides: { passageMaxLength: 4096 } } }));
+    assert.match(issuesOf(() => checkExperiment(bad)).issues[0], /^student\.overrides\.\(root\): max lengths must not exceed maxPositions/);
+    checkExperiment(loadExperimentConfig(join(projectRoot(), 'configs', 'dl-demo.json')));
   });
 });

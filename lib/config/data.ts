@@ -1,0 +1,26 @@
+/**
+ * The experiment's data section: which datasets train and test (registry names, names of the
+ * config's `datasets`, or `NAME/train`, `NAME/test` of a declared split), the held-out slice and
+ * how candidates are formed.
+ */
+import { z } from 'zod';
+
+export const DataSchema = z.strictObject({
+  /** Datasets whose queries are used for distillation (e.g. dl20, dl21, dl22). */
+  train: z.array(z.string().min(1)).min(1).default(['dl20']),
+  /** Datasets evaluated as test sets; never consulted during training or replacement. */
+  test: z.array(z.string().min(1)).min(1).default(['dl19']),
+  /** Held-out slice of the labelled training queries (assistant replacement, monitoring). */
+  heldOut: z.strictObject({ fraction: z.number().gt(0).lt(1).default(0.2), seed: z.number().int().default(0) }).prefault({}),
+  /**
+   * Training candidates per query: union of the top-`depth` of these runs (default: teacher +
+   * assistants). Test candidates: union of the top-`testDepth` of every bundled run of the test set.
+   */
+  candidates: z.strictObject({
+    depth: z.number().int().positive().default(100),
+    testDepth: z.number().int().positive().default(100),
+    runs: z.array(z.string()).optional(),
+  }).prefault({}),
+});
+/** A validated data section. */
+export type DataConfig = z.output<typeof DataSchema>;

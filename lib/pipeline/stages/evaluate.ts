@@ -1,0 +1,36 @@
+/**
+ * Stage "evaluate on the held-out slice": "after each iteration the student is evaluated"
+ * (docs/method.md §1), on held-out training queries only. One re-ranking of the requested
+ * training queries' candidates serves this evaluation, the student's assistant column and the
+ * got-wrong search.
+ */
+import type { MethodConfig } from '../../config';
+import type { QueryId, Run } from '../../data/types';
+import { evaluate } from '../../eval';
+import { withFastEncoder, type StudentDualEncoder } from '../../models';
+import { rerankCandidates } from '../../retrieval/rerank';
+import type { Split } from '../splits';
+
+/** The student's run over the training candidates and its held-out measures. */
+export interface HeldOutEvaluation {
+  readonly run: Run;
+  readonly heldOut: Record<string, number>;
+}
+
+/** Measures of the held-out evaluation: nDCG@10 (replacement decides by it) and the config's. */
+export function heldOutMeasures(config: MethodConfig): string[] {
+  return [...new Set(['nDCG@10', ...config.eval.metrics])];
+}
+
+/** Mean measures of `run` over `queryIds` only. */
+export function qualityOn(split: Split, run: Run, queryIds: readonly QueryId[], relLevel: number, measures: readonly string[]): Record<string, number> {
+  const keep = new Set(queryIds);
+  const sub: Run = { name: run.name, byQuery: new Map([...run.byQuery].filter(([q]) => keep.has(q))) };
+  return evaluate(split.qrels!, sub, [...measures], { relLevel }).mean;
+}
+
+/** Re-ranks `rerankIds`' candidates with the student and evaluates it on `heldOut`. */
+export async function evaluateHeldOut(model: StudentDualEncoder, split: Split, rerankIds: readonly QueryId[], heldOut: readonly QueryId[], config: MethodConfig, o: { name: string; cacheDir: string }): Promise<HeldOutEvaluation> {
+  const run = await withFastEncoder(model, (encoder) => rerankCandidates(encoder, split, rerankIds, { name: o.name, cacheDir: o.cacheDir }));
+  return { run, heldOut: qualityOn(split, run, heldOut, config.eval.relLevel, heldOutMeasures(config)) };
+}

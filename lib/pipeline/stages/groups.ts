@@ -1,0 +1,42 @@
+/**
+ * Stage "training groups": one group per training query (its positive, then sampled negatives
+ * from its candidates) plus, from the second iteration on, one group per query the student got
+ * wrong, made of the newly mined pairs scored by the teacher and assistants ("queries the student
+ * got wrong are added as harder data", docs/method.md "harder data"). Both come from
+ * lib/train's buildTrainingGroups.
+ */
+import type { QueryScores, ScoreTable } from '../../assistants/types';
+import type { MethodConfig } from '../../config';
+import type { QueryId } from '../../data/types';
+import { buildTrainingGroups, type TrainingGroup, type TrainingGroupReport } from '../../train';
+import { restrictQueries } from '../table';
+import type { Split } from '../splits';
+import type { CarriedState } from './state';
+
+/** The groups one iteration trains on. */
+export interface IterationGroups {
+  readonly groups: TrainingGroup[];
+  /** Base groups by query (their positives anchor the next mined blocks). */
+  readonly base: ReadonlyMap<QueryId, TrainingGroup>;
+  readonly baseReport: TrainingGroupReport;
+  readonly hardGroups: number;
+}
+
+/** The hard blocks of the carried state as a score table (teacher column first). */
+export function hardTable(state: Pick<CarriedState, 'hardModels' | 'hardBlocks'>): ScoreTable {
+  const models = state.hardModels.map((name, i) => ({ name, role: i === 0 ? 'teacher' as const : 'assistant' as const }));
+  const byQuery = new Map<QueryId, QueryScores>(state.hardBlocks.map((b) => [b.queryId, {
+    queryId: b.queryId, docIds: b.docIds, scores: state.hardModels.map((m) => Float64Array.from(b.scores[m])),
+  }]));
+  return { models, byQuery };
+}
+
+/** Base groups over the training (not held-out) queries, then the carried hard groups. */
+export function trainingGroups(config: MethodConfig, table: ScoreTable, split: Split, trainIds: readonly QueryId[], state: CarriedState, seed: number): IterationGroups {
+  const opts = { negatives: config.train.negatives, relLevel: config.eval.relLevel, seed };
+  const base = buildTrainingGroups(restrictQueries(table, new Set(trainIds)), split.queries, split.collection, split.qrels, opts);
+  const hard = state.hardBlocks.length === 0
+    ? []
+    : buildTrainingGroups(hardTable(state), split.queries, split.collection, split.qrels, { ...opts, negatives: config.train.negatives, seed: seed + 1 }).groups;
+  return { groups: [...base.groups, ...hard], base: new Map(base.groups.map((g) => [g.queryId, g])), baseReport: base.report, hardGroups: hard.length };
+}

@@ -1,0 +1,13 @@
+/** The method's stages, in the order runMethod composes them (see lib/pipeline/method.ts). */
+export * from './state';
+export * from './candidates';
+export * from './score';
+export * from './fuse';
+export * from './groups';
+export * from './select';
+export * from './train';
+export * from './evaluate';
+export * from './replace';
+export * from './gotWrong';
+export * from './mine';
+export * from './scoreNew';

@@ -1,0 +1,58 @@
+/**
+ * Stage "mine new candidates": for the queries the student got wrong, "negatives mined by the
+ * student" (docs/method.md "harder data") — the student retrieves over the whole training
+ * collection (exact search, lib/retrieval), and negatives are sampled from its top `mineDepth`
+ * (never a judged-relevant passage), beside the query's positive. With negativesFrom 'teacher'
+ * they come from the teacher's ranking of the candidates instead.
+ */
+import type { MethodConfig } from '../../config';
+import { mineHardNegatives, type MiningReport } from '../../curriculum';
+import type { DocId, QueryId, Run } from '../../data/types';
+import { withFastEncoder, type StudentDualEncoder } from '../../models';
+import { encodeCorpus, exactTopK, hitsToRun } from '../../retrieval';
+import type { TrainingGroup } from '../../train';
+import type { Split } from '../splits';
+
+/** The new (query, passage) pairs to score: per query, its positive then the mined negatives. */
+export interface MinedCandidates {
+  readonly blocks: ReadonlyArray<{ readonly queryId: QueryId; readonly docIds: DocId[] }>;
+  readonly report: MiningReport;
+  /** Mined pairs that were not among the query's training candidates (never scored before). */
+  readonly newPairs: number;
+  /** Passages the retrieval searched (the whole training collection for the student). */
+  readonly searched: number;
+}
+
+/** The student's top-`depth` over the whole collection for `queryIds` (exact inner-product search). */
+export async function retrieveWithStudent(model: StudentDualEncoder, split: Split, queryIds: readonly QueryId[], depth: number, cacheDir: string): Promise<Run> {
+  const passages = [...split.collection.passages.values()];
+  return withFastEncoder(model, async (encoder) => {
+    const corpus = await encodeCorpus(encoder, passages, { cacheDir, batchSize: 512 });
+    const queries = await encoder.encode(queryIds.map((q) => split.queries.queries.get(q)!.text), 'query');
+    const hits = exactTopK(queries, corpus.matrix, Math.min(depth, corpus.ids.length));
+    return hitsToRun(`${model.name}-mined`, queryIds, hits, corpus.ids);
+  });
+}
+
+/** Mines new candidates for the got-wrong queries that have a base group (its positive anchors the block). */
+export async function mineNewCandidates(
+  model: StudentDualEncoder, split: Split, wrong: readonly QueryId[], base: ReadonlyMap<QueryId, TrainingGroup>,
+  teacherRun: Run, config: MethodConfig, o: { seed: number; iteration: number; cacheDir: string },
+): Promise<MinedCandidates> {
+  const ids = wrong.filter((q) => base.has(q));
+  const depth = config.iterations.mineDepth;
+  const source: Run = config.iterations.negativesFrom === 'student'
+    ? await retrieveWithStudent(model, split, ids, depth, o.cacheDir)
+    : { name: teacherRun.name, byQuery: new Map(ids.filter((q) => teacherRun.byQuery.has(q)).map((q) => [q, teacherRun.byQuery.get(q)!])) };
+  const mined = mineHardNegatives(source, split.qrels, { depth: [1, depth], count: config.train.negatives, seed: o.seed * 31 + o.iteration });
+  const blocks: Array<{ queryId: QueryId; docIds: DocId[] }> = [];
+  let newPairs = 0;
+  for (const q of ids) {
+    const negs = (mined.candidates.byQuery.get(q) ?? []).filter((d) => d !== base.get(q)!.docIds[0]);
+    if (negs.length < config.train.negatives) continue;
+    const known = new Set(split.candidates.byQuery.get(q) ?? []);
+    newPairs += negs.filter((d) => !known.has(d)).length;
+    blocks.push({ queryId: q, docIds: [base.get(q)!.docIds[0], ...negs] });
+  }
+  return { blocks, report: mined.report, newPairs, searched: config.iterations.negativesFrom === 'student' ? split.collection.passages.size : 0 };
+}

@@ -1,0 +1,53 @@
+/**
+ * Validation before work: what the schema (lib/config) cannot check alone, because it needs the
+ * measure parser, the dataset registry or the student's architecture schema. Every problem is
+ * reported with its key path in one ConfigError, before any data is loaded.
+ */
+import { ConfigError, loadExperimentConfig, systemConfig, type ExperimentConfig, type MethodConfig } from '../config';
+import { datasetResolver } from '../data/resolver';
+import { parseMeasure } from '../eval/parse';
+import { DEFAULT_STUDENT, DISTILBERT_BASE, StudentConfigSchema } from '../models/config';
+
+const STUDENT_KEYS = new Set(Object.keys(StudentConfigSchema.shape));
+
+/** Problems of one method configuration, each as "key.path: message" under `prefix`. */
+export function methodIssues(config: MethodConfig, prefix = ''): string[] {
+  const issues: string[] = [];
+  const known = new Set(datasetResolver(config.datasets, process.cwd()).names());
+  for (const part of ['train', 'test'] as const) {
+    config.data[part].forEach((name, i) => {
+      if (!known.has(name)) issues.push(`${prefix}data.${part}.${i}: unknown dataset '${name}' (known: ${[...known].join(', ')})`);
+    });
+  }
+  config.eval.metrics.forEach((m, i) => {
+    try {
+      parseMeasure(m);
+    } catch (e) {
+      issues.push(`${prefix}eval.metrics.${i}: ${(e as Error).message}`);
+    }
+  });
+  const unknownKeys = Object.keys(config.student.overrides).filter((k) => !STUDENT_KEYS.has(k));
+  for (const k of unknownKeys) issues.push(`${prefix}student.overrides.${k}: unknown student field (fields: ${[...STUDENT_KEYS].join(', ')})`);
+  if (unknownKeys.length === 0) {
+    const preset = config.student.preset === 'default' ? DEFAULT_STUDENT : DISTILBERT_BASE;
+    const r = StudentConfigSchema.safeParse({ ...preset, ...config.student.overrides });
+    if (!r.success) for (const i of r.error.issues) issues.push(`${prefix}student.overrides.${i.path.join('.') || '(root)'}: ${i.message}`);
+  }
+  return issues;
+}
+
+/** Throws a ConfigError listing every problem of the experiment and of each of its rows. */
+export function checkExperiment(experiment: ExperimentConfig, source = experiment.name): void {
+  const issues = experiment.systems.flatMap((s, i) => methodIssues(systemConfig(experiment, s), `systems.${i}(${s.name}).`));
+  // A problem of the base config shows in every row: report it once, at its own path.
+  const base = methodIssues(systemConfig(experiment, { name: experiment.name, kind: 'trained', overrides: {} }));
+  const rowOnly = issues.filter((i) => !base.some((b) => i.endsWith(`.${b}`)));
+  if (base.length + rowOnly.length > 0) throw new ConfigError(source, [...base, ...rowOnly]);
+}
+
+/** Reads, parses and checks an experiment config file (everything validated before work). */
+export function loadCheckedExperiment(path: string): ExperimentConfig {
+  const experiment = loadExperimentConfig(path);
+  checkExperiment(experiment, path);
+  return experiment;
+}
