@@ -13,7 +13,7 @@ import type { MethodConfig } from '../config';
 import type { HistogramBin, MiningReport } from '../curriculum';
 import type { QueryId } from '../data/types';
 import { writeJsonAtomic } from '../io';
-import { loadEncoderCheckpoint, saveEncoderCheckpoint, type StudentDualEncoder } from '../models';
+import { loadStudentCheckpoint, saveStudentCheckpoint, type StudentModel } from '../models';
 import type { ProgressMode } from '../train';
 import type { StepStore } from './steps';
 import type { Split } from './splits';
@@ -111,7 +111,7 @@ export function iterationInputs(config: MethodConfig, seed: number, iteration: n
 
 /** One iteration: every stage in order; returns its record and the state for the next. */
 export async function runIteration(
-  config: MethodConfig, seed: number, it: number, model: StudentDualEncoder, state: CarriedState, ctx: MethodContext, dir: string,
+  config: MethodConfig, seed: number, it: number, model: StudentModel, state: CarriedState, ctx: MethodContext, dir: string,
 ): Promise<{ record: IterationRecord; next: CarriedState }> {
   const split = ctx.train;
   const held = new Set(ctx.heldOut);
@@ -132,7 +132,7 @@ export async function runIteration(
   const name = `student-it${it}`;
   const evaluation = await evaluateHeldOut(model, split, last ? ctx.heldOut : allIds, ctx.heldOut, config, { name, cacheDir: ctx.cacheDir });
   const t2 = Date.now();
-  await saveEncoderCheckpoint(join(dir, MODEL), model, { iteration: it, seed, config: config.name });
+  await saveStudentCheckpoint(join(dir, MODEL), model, { iteration: it, seed, config: config.name });
 
   const replacement = config.iterations.replacement && state.pool.length > 0 && !last
     ? await replaceWeakest(state, { name, quality: evaluation.heldOut['nDCG@10'], run: evaluation.run, modelDir: join(dir, MODEL) }, fused.table, ctx.heldOut, ctx.testQueryIds)
@@ -168,7 +168,7 @@ export async function runMethod(config: MethodConfig, seed: number, ctx: MethodC
   let state = initialState(config, ctx);
   let prevKey = ctx.scored.key;
   let prevDir: string | undefined;
-  let model: StudentDualEncoder | undefined;
+  let model: StudentModel | undefined;
   const records: IterationRecord[] = [];
   try {
     for (let it = 1; it <= config.iterations.count; it++) {
@@ -177,7 +177,7 @@ export async function runMethod(config: MethodConfig, seed: number, ctx: MethodC
         if (!model || !config.iterations.continueTraining) {
           model?.dispose();
           model = prevDir && config.iterations.continueTraining
-            ? (await loadEncoderCheckpoint(join(prevDir, MODEL))).model
+            ? (await loadStudentCheckpoint(join(prevDir, MODEL))).model
             : await createExperimentStudent(config, seed, splitTexts(ctx.train));
         }
         const { record, next } = await runIteration(config, seed, it, model, before, ctx, dir);

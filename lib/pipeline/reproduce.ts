@@ -10,7 +10,7 @@ import { backendReport, initBackend, type BackendReport } from '../backend';
 import type { QueryId, Run } from '../data/types';
 import { evaluate, pairedTTest, randomizationTest } from '../eval';
 import { sha256 } from '../io';
-import { loadEncoderCheckpoint, withFastEncoder } from '../models';
+import { loadStudentCheckpoint, withStudentEncoder } from '../models';
 import type { ProgressMode } from '../train';
 import { systemConfig, type ExperimentConfig } from '../config';
 import type { MainTableRow } from './matrix';
@@ -172,10 +172,10 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
       for (const [i, test] of tests.entries()) {
         const step = await store.run('test-eval', { model: finalKey, test: test.name, testContent: test.contentHash, measures, relLevel }, async () => {
           const model = modelDir
-            ? (await loadEncoderCheckpoint(modelDir)).model
+            ? (await loadStudentCheckpoint(modelDir)).model
             : await createExperimentStudent(config, seed, splitTexts(train));
           try {
-            const run = await withFastEncoder(model, (encoder) => rerankCandidates(encoder, test, [...test.candidates.byQuery.keys()], { name: spec.name, cacheDir }));
+            const run = await withStudentEncoder(model, (encoder) => rerankCandidates(encoder, test, [...test.candidates.byQuery.keys()], { name: spec.name, cacheDir }));
             return perQuery(test, run, measures, relLevel);
           } finally {
             model.dispose();

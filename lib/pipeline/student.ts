@@ -1,16 +1,20 @@
 /**
  * The student of an experiment, created from the configured preset and initialisation (it is
- * evaluated by re-ranking a split's candidate lists with lib/retrieval's `rerankCandidates`).
+ * evaluated by re-ranking a split's candidate lists with lib/retrieval's `rerankCandidates`):
+ * the GloVe transformer (`default`), the 66M shape (`distilbert-base`), or the hashed lexical
+ * encoder (`hashed-lexical`, whose overrides are lib/models/lexical's config fields).
  */
-import { createDualEncoder, createGloveStudent, DEFAULT_STUDENT, DISTILBERT_BASE, loadHfModel, type StudentDualEncoder } from '../models';
+import { createDualEncoder, createGloveStudent, createHashedLexicalStudent, DEFAULT_STUDENT, DISTILBERT_BASE, loadHfModel, type StudentModel } from '../models';
 import { defaultModelPaths } from '../models/gloveStudent';
 import { tokenizerFromVocab } from '../text';
 import { passageInput } from '../retrieval';
 import type { MethodConfig } from '../config';
 import type { Split } from './splits';
 
-/** Builds the configured, seeded student; `idfTexts` initialise idf-mean pooling weights. */
-export async function createExperimentStudent(config: MethodConfig, seed: number, idfTexts: Iterable<string>): Promise<StudentDualEncoder> {
+/** Builds the configured, seeded student; `idfTexts` give idf statistics (pooling weights, or the lexical student's vocabulary). */
+export async function createExperimentStudent(config: MethodConfig, seed: number, idfTexts: Iterable<string>): Promise<StudentModel> {
+  // The lexical student has no initialisation choice: its start is training-free by construction.
+  if (config.student.preset === 'hashed-lexical') return createHashedLexicalStudent({ config: config.student.overrides, idfTexts, seed });
   const preset = config.student.preset === 'default' ? DEFAULT_STUDENT : DISTILBERT_BASE;
   const arch = { ...preset, ...config.student.overrides };
   switch (config.student.init) {

@@ -8,7 +8,7 @@
 import { join, resolve } from 'node:path';
 import { findRow, systemConfig, type ExperimentConfig } from '../config';
 import { writeJsonAtomic } from '../io';
-import { loadEncoderCheckpoint, saveHfModel } from '../models';
+import { HashedLexicalEncoder, loadStudentCheckpoint, saveHfModel, saveStudentCheckpoint } from '../models';
 import { DivergenceError, divergenceGuard } from '../train/trainer';
 import type { ProgressMode } from '../train';
 import { runMethod, type IterationRecord } from './method';
@@ -74,9 +74,11 @@ export async function trainRow(experiment: ExperimentConfig, rowName: string, op
     throw e;
   }
   const finalModel = join(outDir, 'final');
-  const { model } = await loadEncoderCheckpoint(result.modelDir);
+  const { model } = await loadStudentCheckpoint(result.modelDir);
   try {
-    await saveHfModel(model, finalModel);
+    // A transformer leaves as a Hugging Face folder; the lexical student has no HF layout, so its own checkpoint.
+    if (model instanceof HashedLexicalEncoder) await saveStudentCheckpoint(finalModel, model);
+    else await saveHfModel(model, finalModel);
   } finally {
     model.dispose();
   }

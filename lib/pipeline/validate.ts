@@ -7,8 +7,10 @@ import { ConfigError, loadExperimentConfig, systemConfig, type ExperimentConfig,
 import { datasetResolver } from '../data/resolver';
 import { parseMeasure } from '../eval/parse';
 import { DEFAULT_STUDENT, DISTILBERT_BASE, StudentConfigSchema } from '../models/config';
+import { LexicalConfigSchema } from '../models/lexical/config';
 
 const STUDENT_KEYS = new Set(Object.keys(StudentConfigSchema.shape));
+const LEXICAL_KEYS = new Set(Object.keys(LexicalConfigSchema.shape));
 
 /** Problems of one method configuration, each as "key.path: message" under `prefix`. */
 export function methodIssues(config: MethodConfig, prefix = ''): string[] {
@@ -26,11 +28,13 @@ export function methodIssues(config: MethodConfig, prefix = ''): string[] {
       issues.push(`${prefix}eval.metrics.${i}: ${(e as Error).message}`);
     }
   });
-  const unknownKeys = Object.keys(config.student.overrides).filter((k) => !STUDENT_KEYS.has(k));
-  for (const k of unknownKeys) issues.push(`${prefix}student.overrides.${k}: unknown student field (fields: ${[...STUDENT_KEYS].join(', ')})`);
+  const lexical = config.student.preset === 'hashed-lexical';
+  const keys = lexical ? LEXICAL_KEYS : STUDENT_KEYS;
+  const unknownKeys = Object.keys(config.student.overrides).filter((k) => !keys.has(k));
+  for (const k of unknownKeys) issues.push(`${prefix}student.overrides.${k}: unknown ${lexical ? 'hashed-lexical ' : ''}student field (fields: ${[...keys].join(', ')})`);
   if (unknownKeys.length === 0) {
     const preset = config.student.preset === 'default' ? DEFAULT_STUDENT : DISTILBERT_BASE;
-    const r = StudentConfigSchema.safeParse({ ...preset, ...config.student.overrides });
+    const r = lexical ? LexicalConfigSchema.safeParse(config.student.overrides) : StudentConfigSchema.safeParse({ ...preset, ...config.student.overrides });
     if (!r.success) for (const i of r.error.issues) issues.push(`${prefix}student.overrides.${i.path.join('.') || '(root)'}: ${i.message}`);
   }
   return issues;

@@ -24,8 +24,10 @@ export interface TrainerSidecar {
   readonly selectionRngState: number;
   /** Selections per assistant so far, so counts after a resume cover the whole run. */
   readonly assistantCounts: Record<string, number>;
-  /** Global weight norm at step 0 (the divergence guard's reference). */
+  /** Global weight norm at step 0 (the divergence guard's reference); the first step's norm for a zero start. */
   readonly initialWeightNorm: number;
+  /** The model started at zero weights, so the guard's reference scales with the steps taken. */
+  readonly zeroStart?: boolean;
   readonly variables: ReadonlyArray<{ readonly name: string; readonly shape: readonly number[] }>;
   /** Fingerprint of the options that must not change across a resume. */
   readonly fingerprint: string;

@@ -231,6 +231,7 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
   const guard = divergenceGuard(options.divergence);
   const assistantCounts: Record<string, number> = {};
   let initialNorm: number | undefined;
+  let zeroStart = false;
   let order: number[] = [];
   let position = 0;
   let epoch = 0;
@@ -252,6 +253,7 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
       selectionRng = Rng.fromState(ck.sidecar.selectionRngState);
       Object.assign(assistantCounts, ck.sidecar.assistantCounts);
       initialNorm = ck.sidecar.initialWeightNorm;
+      zeroStart = ck.sidecar.zeroStart ?? false;
       order = [...ck.sidecar.order];
       ({ position, epoch, step } = ck.sidecar);
       evaluations.push(...ck.sidecar.evaluations);
@@ -288,7 +290,7 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
     try {
       const sidecar: TrainerSidecar = {
         format: 'mta4dpr-train-checkpoint', version: 2, step, optimizerStep: state.step, order, position, epoch,
-        rngState: rng.state, selectionRngState: selectionRng.state, assistantCounts: { ...assistantCounts }, initialWeightNorm: initialNorm!,
+        rngState: rng.state, selectionRngState: selectionRng.state, assistantCounts: { ...assistantCounts }, initialWeightNorm: initialNorm!, zeroStart,
         variables: variables.map((v) => ({ name: v.name, shape: v.shape })), fingerprint: print,
         evaluations, best, evalsWithoutImprovement,
       };
@@ -379,10 +381,15 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
       if (Number.isFinite(guard.maxWeightNormGrowth)) {
         const norm = await weightNorm(variables);
         if (!Number.isFinite(norm)) throw new NonFiniteLossError(step, `the weight norm (${norm})`, lastCheckpoint);
-        // A zero-initialised model (the hashed lexical student) has no step-0 scale: growth is then measured from the first step's norm.
-        if (!(initialNorm! > 0)) initialNorm = norm;
-        else if (norm > guard.maxWeightNormGrowth * initialNorm!) {
-          throw new DivergenceError(step, `the weight norm grew from ${initialNorm!.toExponential(3)} (reference) to ${norm.toExponential(3)}, beyond divergence.maxWeightNormGrowth ×${guard.maxWeightNormGrowth}`, lastCheckpoint);
+        // A zero-initialised model (the hashed lexical student) has no step-0 scale: its reference is
+        // the first step's norm times the steps taken, since bounded (Adam) updates from zero grow the
+        // norm linearly at most; without the step factor healthy training trips the guard by step 20.
+        if (!(initialNorm! > 0)) { initialNorm = norm; zeroStart = true; }
+        else {
+          const reference = zeroStart ? initialNorm! * step : initialNorm!;
+          if (norm > guard.maxWeightNormGrowth * reference) {
+            throw new DivergenceError(step, `the weight norm grew from ${reference.toExponential(3)} (reference${zeroStart ? `: the first step's norm × ${step} steps` : ''}) to ${norm.toExponential(3)}, beyond divergence.maxWeightNormGrowth ×${guard.maxWeightNormGrowth}`, lastCheckpoint);
+          }
         }
       }
 

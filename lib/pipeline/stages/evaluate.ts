@@ -7,7 +7,7 @@
 import type { MethodConfig } from '../../config';
 import type { QueryId, Run } from '../../data/types';
 import { evaluate } from '../../eval';
-import { withFastEncoder, type StudentDualEncoder } from '../../models';
+import { withStudentEncoder, type StudentModel } from '../../models';
 import { rerankCandidates } from '../../retrieval/rerank';
 import type { Split } from '../splits';
 
@@ -30,7 +30,7 @@ export function qualityOn(split: Split, run: Run, queryIds: readonly QueryId[], 
 }
 
 /** Re-ranks `rerankIds`' candidates with the student and evaluates it on `heldOut`. */
-export async function evaluateHeldOut(model: StudentDualEncoder, split: Split, rerankIds: readonly QueryId[], heldOut: readonly QueryId[], config: MethodConfig, o: { name: string; cacheDir: string }): Promise<HeldOutEvaluation> {
-  const run = await withFastEncoder(model, (encoder) => rerankCandidates(encoder, split, rerankIds, { name: o.name, cacheDir: o.cacheDir }));
+export async function evaluateHeldOut(model: StudentModel, split: Split, rerankIds: readonly QueryId[], heldOut: readonly QueryId[], config: MethodConfig, o: { name: string; cacheDir: string }): Promise<HeldOutEvaluation> {
+  const run = await withStudentEncoder(model, (encoder) => rerankCandidates(encoder, split, rerankIds, { name: o.name, cacheDir: o.cacheDir }));
   return { run, heldOut: qualityOn(split, run, heldOut, config.eval.relLevel, heldOutMeasures(config)) };
 }

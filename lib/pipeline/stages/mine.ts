@@ -8,7 +8,7 @@
 import type { MethodConfig } from '../../config';
 import { mineHardNegatives, type MiningReport } from '../../curriculum';
 import type { DocId, QueryId, Run } from '../../data/types';
-import { withFastEncoder, type StudentDualEncoder } from '../../models';
+import { withStudentEncoder, type StudentModel } from '../../models';
 import { encodeCorpus, exactTopK, hitsToRun } from '../../retrieval';
 import type { TrainingGroup } from '../../train';
 import type { Split } from '../splits';
@@ -24,9 +24,9 @@ export interface MinedCandidates {
 }
 
 /** The student's top-`depth` over the whole collection for `queryIds` (exact inner-product search). */
-export async function retrieveWithStudent(model: StudentDualEncoder, split: Split, queryIds: readonly QueryId[], depth: number, cacheDir: string): Promise<Run> {
+export async function retrieveWithStudent(model: StudentModel, split: Split, queryIds: readonly QueryId[], depth: number, cacheDir: string): Promise<Run> {
   const passages = [...split.collection.passages.values()];
-  return withFastEncoder(model, async (encoder) => {
+  return withStudentEncoder(model, async (encoder) => {
     const corpus = await encodeCorpus(encoder, passages, { cacheDir, batchSize: 512 });
     const queries = await encoder.encode(queryIds.map((q) => split.queries.queries.get(q)!.text), 'query');
     const hits = exactTopK(queries, corpus.matrix, Math.min(depth, corpus.ids.length));
@@ -36,7 +36,7 @@ export async function retrieveWithStudent(model: StudentDualEncoder, split: Spli
 
 /** Mines new candidates for the got-wrong queries that have a base group (its positive anchors the block). */
 export async function mineNewCandidates(
-  model: StudentDualEncoder, split: Split, wrong: readonly QueryId[], base: ReadonlyMap<QueryId, TrainingGroup>,
+  model: StudentModel, split: Split, wrong: readonly QueryId[], base: ReadonlyMap<QueryId, TrainingGroup>,
   teacherRun: Run, config: MethodConfig, o: { seed: number; iteration: number; cacheDir: string },
 ): Promise<MinedCandidates> {
   const ids = wrong.filter((q) => base.has(q));

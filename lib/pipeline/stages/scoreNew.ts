@@ -10,7 +10,7 @@ import { fillScoreTable } from '../../assistants/missing';
 import type { QueryScores, Scorer, ScoreTable } from '../../assistants/types';
 import type { MethodConfig } from '../../config';
 import type { QueryId } from '../../data/types';
-import { loadEncoderCheckpoint, withFastEncoder, type StudentDualEncoder } from '../../models';
+import { loadStudentCheckpoint, withStudentEncoder, type StudentModel } from '../../models';
 import type { Split } from '../splits';
 import { missingPolicy } from '../table';
 import type { MinedCandidates } from './mine';
@@ -30,8 +30,8 @@ async function scoreWith(scorer: Scorer, split: Split, mined: MinedCandidates): 
 }
 
 /** A student column's scores: the current model, or the checkpoint of an earlier iteration's student. */
-async function scoreWithStudent(model: StudentDualEncoder, split: Split, mined: MinedCandidates): Promise<Float64Array[]> {
-  return withFastEncoder(model, (encoder) => scoreWith(new DenseScorer(encoder, { batchSize: 64 }), split, mined));
+async function scoreWithStudent(model: StudentModel, split: Split, mined: MinedCandidates): Promise<Float64Array[]> {
+  return withStudentEncoder(model, (encoder) => scoreWith(new DenseScorer(encoder, { batchSize: 64 }), split, mined));
 }
 
 /**
@@ -40,7 +40,7 @@ async function scoreWithStudent(model: StudentDualEncoder, split: Split, mined: 
  */
 export async function scoreNewPairs(
   mined: MinedCandidates, state: Pick<CarriedState, 'pool' | 'studentColumns'>, scorers: ReadonlyMap<string, Scorer>,
-  current: { name: string; model: StudentDualEncoder }, split: Split, config: MethodConfig,
+  current: { name: string; model: StudentModel }, split: Split, config: MethodConfig,
 ): Promise<ScoredNewPairs> {
   const models = [config.teacher.name, ...state.pool.map((p) => p.name)];
   const columns: Float64Array[][] = [];
@@ -51,7 +51,7 @@ export async function scoreNewPairs(
     else {
       const col = state.studentColumns[name];
       if (!col) throw new Error(`scoreNewPairs: no scorer for pool member '${name}'`);
-      const earlier = (await loadEncoderCheckpoint(col.modelDir)).model;
+      const earlier = (await loadStudentCheckpoint(col.modelDir)).model;
       try {
         columns.push(await scoreWithStudent(earlier, split, mined));
       } finally {
