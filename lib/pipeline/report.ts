@@ -22,6 +22,7 @@ export function comparisonRows(results: ReproduceResults): Array<Record<string, 
   return results.comparisons.map((c) => ({
     system: c.system, 'vs': c.against, dataset: c.dataset, measure: c.measure, 'Δ mean': c.meanDifference.toFixed(4),
     queries: c.queries, 'p (t-test)': c.tTestP.toFixed(4), 'p (randomisation)': c.randomizationP.toFixed(4),
+    'MDD (80% power)': c.minimumDetectable === null ? '–' : c.minimumDetectable.toFixed(4), verdict: c.verdict,
   }));
 }
 

@@ -8,7 +8,7 @@ import { buildCandidates, holdOut, loadTestSplits } from './stages/candidates';
 import { scoreCandidates } from './stages/score';
 import { backendReport, initBackend, type BackendReport } from '../backend';
 import type { QueryId, Run } from '../data/types';
-import { evaluate, pairedTTest, randomizationTest } from '../eval';
+import { detectableFromDifferences, differenceSd, evaluate, pairedTTest, randomizationTest } from '../eval';
 import { sha256 } from '../io';
 import { loadStudentCheckpoint, withStudentEncoder } from '../models';
 import type { ProgressMode } from '../train';
@@ -41,6 +41,34 @@ export interface Comparison {
   readonly queries: number;
   readonly tTestP: number;
   readonly randomizationP: number;
+  /**
+   * Smallest |mean difference| the paired t-test detects with 80% power at α = 0.05, from these
+   * queries' observed differences (exact noncentral t, lib/eval/power.ts); null when they do not vary.
+   */
+  readonly minimumDetectable: number | null;
+  /** The claim "system differs from against", read from the numbers (see {@link comparisonVerdict}). */
+  readonly verdict: ComparisonVerdict;
+}
+
+/** How a comparison reads: a significant gain, a significant loss, or a gap below what the queries can detect. */
+export type ComparisonVerdict = 'holds' | 'does not hold' | 'below what this scale can detect';
+
+/**
+ * The verdict of "system beats against" at α = 0.05 (paired t-test): `holds` when significantly
+ * better, `does not hold` when significantly worse, otherwise `below what this scale can detect`
+ * (read it beside the minimum detectable difference: a gap smaller than that goes unseen 20% of
+ * the time or more). A claimed gap the test could detect but did not is the caller's to judge.
+ */
+export function comparisonVerdict(meanDifference: number, tTestP: number): ComparisonVerdict {
+  if (tTestP < 0.05) return meanDifference > 0 ? 'holds' : 'does not hold';
+  return 'below what this scale can detect';
+}
+
+/** The minimum detectable difference of paired values (null when the differences do not vary or n < 2). */
+function detectable(xa: readonly number[], xb: readonly number[]): number | null {
+  const d = xa.map((x, i) => x - xb[i]!);
+  if (d.length < 2 || !(differenceSd(d) > 0)) return null;
+  return detectableFromDifferences(d).mdd;
 }
 
 /** What results.json holds. */
@@ -199,9 +227,13 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
         const qs = [...a.keys()].filter((q) => b.has(q));
         const xa = qs.map((q) => a.get(q)!);
         const xb = qs.map((q) => b.get(q)!);
+        const meanDifference = mean(xa) - mean(xb);
+        const tTestP = pairedTTest(xa, xb).p;
+        const minimumDetectable = detectable(xa, xb);
         comparisons.push({
-          system: o.system, against: ref, dataset: o.dataset, measure: m, queries: qs.length,
-          meanDifference: mean(xa) - mean(xb), tTestP: pairedTTest(xa, xb).p, randomizationP: randomizationTest(xa, xb, { trials: 10000, seed: 1 }).p,
+          system: o.system, against: ref, dataset: o.dataset, measure: m, queries: qs.length, meanDifference, tTestP,
+          randomizationP: randomizationTest(xa, xb, { trials: 10000, seed: 1 }).p, minimumDetectable,
+          verdict: comparisonVerdict(meanDifference, tTestP),
         });
       }
     }

@@ -44,6 +44,23 @@ describe('pipeline/reproduce (tiny real experiment)', function () {
     assert.ok(first.comparisons.length > 0 && first.comparisons.every((c) => c.against === 'Untrained student' && c.queries === 54));
   });
 
+  it('gives each comparison its minimum detectable difference (80% power, α = 0.05) and verdict, from the per-query values', () => {
+    const perQuery = (system: string) => Object.values(first.outcomes.find((o) => o.system === system)!.perSeed)[0]!;
+    for (const c of first.comparisons) {
+      const a = perQuery(c.system);
+      const b = perQuery(c.against);
+      const d = Object.keys(b).map((q) => a[q]![c.measure]! - b[q]![c.measure]!);
+      const sd = Math.sqrt(d.reduce((s, x) => s + (x - d.reduce((t, y) => t + y, 0) / d.length) ** 2, 0) / (d.length - 1));
+      if (!(sd > 0)) { assert.equal(c.minimumDetectable, null); continue; }
+      // Exact noncentral-t MDD lies just above the normal-quantile approximation (t_0.975 + t_0.8)·sd/√n for n = 54.
+      const approx = (2.0057 + 0.8483) * sd / Math.sqrt(d.length);
+      assert.ok(c.minimumDetectable !== null && Math.abs(c.minimumDetectable - approx) < 0.02 * approx, `${c.system} ${c.measure}: MDD ${c.minimumDetectable} vs ≈ ${approx}`);
+      assert.equal(c.verdict, c.tTestP < 0.05 ? (c.meanDifference > 0 ? 'holds' : 'does not hold') : 'below what this scale can detect');
+    }
+    // On this 5-deep pool the untrained student re-ranks better than BM25's own order (p = 0.002): a significant verdict exists.
+    assert.ok(first.comparisons.some((c) => c.verdict !== 'below what this scale can detect'), JSON.stringify(first.comparisons.map((c) => [c.system, c.measure, c.tTestP, c.verdict])));
+  });
+
   it('records both iterations of the trained row: steps, per-batch choices, held-out quality, pool', () => {
     const mta = first.outcomes.find((o) => o.system === 'MTA4DPR')!;
     assert.deepEqual(Object.keys(mta.iterations), ['1']);
