@@ -10,7 +10,7 @@ import type { Command } from '../cli';
 import { parseFlags, UsageError, type FlagValues } from './args';
 import { DATASET_FORMATS, DatasetSpecSchema, DatasetSpecsSchema, type DatasetSpecs } from '../config/dataset';
 import { checkDataset, type DatasetCheck } from '../data/check';
-import { datasetResolver } from '../data/resolver';
+import { datasetResolver, type DatasetResolver } from '../data/resolver';
 import { isEmbeddedDataset, type Dataset } from '../data/registry';
 import type { LoadReport } from '../data/types';
 
@@ -69,8 +69,8 @@ interface Target {
   load(): Promise<Dataset>;
 }
 
-/** Reads a config's datasets and names; every unknown name is a config error before anything is loaded. */
-function configTargets(path: string): Target[] {
+/** A config's dataset keys, and a resolver over its `datasets` (paths relative to its folder); config problems throw DataConfigError. */
+export function readConfigDatasets(path: string): { readonly data: z.output<typeof ConfigDataSchema>; readonly resolver: DatasetResolver } {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -80,13 +80,18 @@ function configTargets(path: string): Target[] {
   }
   const parsed = ConfigDataSchema.safeParse(raw);
   if (!parsed.success) throw new DataConfigError(path, issueLines(parsed.error));
-  const specs: DatasetSpecs = parsed.data.datasets;
-  const resolver = datasetResolver(specs, dirname(resolve(path)));
+  return { data: parsed.data, resolver: datasetResolver(parsed.data.datasets, dirname(resolve(path))) };
+}
+
+/** Reads a config's datasets and names; every unknown name is a config error before anything is loaded. */
+function configTargets(path: string): Target[] {
+  const { data, resolver } = readConfigDatasets(path);
+  const specs: DatasetSpecs = data.datasets;
   const known = new Set(resolver.names());
   const unknown: string[] = [];
   const named: string[] = [];
   for (const side of ['train', 'test'] as const) {
-    (parsed.data.data?.[side] ?? []).forEach((n, i) => {
+    (data.data?.[side] ?? []).forEach((n, i) => {
       if (!known.has(n)) unknown.push(`data.${side}.${i}: unknown dataset "${n}" (known: ${[...known].join(', ')})`);
       else named.push(n);
     });

@@ -3,12 +3,10 @@
  * (an aligned table, or JSON with the measure names exactly as given, at full precision). The
  * qrels are a TREC file, or the judgments of a dataset a config declares (any format, splits too).
  */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import type { Command } from '../cli';
-import { DatasetSpecsSchema } from '../config/dataset';
-import { datasetResolver, UnknownDatasetError } from '../data/resolver';
+import { UnknownDatasetError } from '../data/resolver';
 import type { Qrels } from '../data/types';
+import { readConfigDatasets } from './data';
 import { parseFlags, requireFlag, numberFlag, UsageError } from './args';
 import { readTrecQrels, readTrecRun } from '../data/trec';
 import { evaluate, parseMeasureList, MeasureSyntaxError, type RankingOrder } from '../eval';
@@ -45,18 +43,10 @@ function formatTable(header: string[], rows: string[][]): string {
 }
 
 /** The judgments of dataset `name` as the config at `configPath` declares it (its problems are `data check`'s to list). */
-async function datasetQrels(configPath: string, name: string): Promise<{ value: Qrels; report: { skipped: [] } }> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(configPath, 'utf8'));
-  } catch (e) {
-    throw new InputError(configPath, undefined, (e as Error).message);
-  }
-  const specs = DatasetSpecsSchema.safeParse((raw as { datasets?: unknown } | null)?.datasets ?? {});
-  if (!specs.success) throw new InputError(configPath, undefined, `datasets: ${specs.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')} (mta4dpr data check --config names every problem)`);
-  const dataset = await datasetResolver(specs.data, dirname(resolve(configPath))).load(name);
+async function datasetQrels(configPath: string, name: string): Promise<Qrels> {
+  const dataset = await readConfigDatasets(configPath).resolver.load(name);
   if (!dataset.qrels) throw new InputError(configPath, undefined, `dataset ${name} has no judgments`);
-  return { value: dataset.qrels, report: { skipped: [] } };
+  return dataset.qrels;
 }
 
 export const command: Command = {
@@ -85,9 +75,16 @@ export const command: Command = {
       throw e;
     }
     const strict = !flags.lenient;
-    let qrels: { value: Qrels; report: { skipped: ReadonlyArray<{ file: string; line: number; reason: string }> } }, run;
+    let qrels: Qrels, run;
+    const skipped: Array<{ file: string; line: number; reason: string }> = [];
     try {
-      qrels = qrelsPath !== undefined ? await readTrecQrels(qrelsPath, { strict }) : await datasetQrels(configPath!, datasetName!);
+      if (qrelsPath !== undefined) {
+        const read = await readTrecQrels(qrelsPath, { strict });
+        qrels = read.value;
+        skipped.push(...read.report.skipped);
+      } else {
+        qrels = await datasetQrels(configPath!, datasetName!);
+      }
       run = await readTrecRun(runPath, { strict });
     } catch (e) {
       if (e instanceof InputError || e instanceof UnknownDatasetError || (e as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -96,12 +93,12 @@ export const command: Command = {
       }
       throw e;
     }
-    for (const r of [qrels.report, run.report]) for (const s of r.skipped) console.error(`warning: skipped ${s.file}:${s.line}: ${s.reason}`);
+    for (const s of [...skipped, ...run.report.skipped]) console.error(`warning: skipped ${s.file}:${s.line}: ${s.reason}`);
     if (order === 'score' && run.report.tiedQueries > 0) {
       console.error(`warning: ${run.report.tiedQueries} quer${run.report.tiedQueries === 1 ? 'y has' : 'ies have'} tied scores that the run's rank column orders differently than trec_eval's tie-break (docid descending); evaluated in trec_eval order (use --order rank for the file's order)`);
     }
     if (run.report.rankInversions > 0) console.error(`warning: ${run.report.rankInversions} quer${run.report.rankInversions === 1 ? 'y has' : 'ies have'} a rank column that contradicts the scores (order: ${order})`);
-    const result = evaluate(qrels.value, run.value, measures, { relLevel, order, missingAsZero: Boolean(flags['missing-as-zero']) });
+    const result = evaluate(qrels, run.value, measures, { relLevel, order, missingAsZero: Boolean(flags['missing-as-zero']) });
     if (result.missingFromRun.length) console.error(`note: ${result.missingFromRun.length} qrels quer${result.missingFromRun.length === 1 ? 'y is' : 'ies are'} not in the run (${flags['missing-as-zero'] ? 'scored 0' : 'not averaged; --missing-as-zero scores them 0'})`);
     if (result.unjudgedRunQueries.length) console.error(`note: ${result.unjudgedRunQueries.length} run quer${result.unjudgedRunQueries.length === 1 ? 'y has' : 'ies have'} no judgments (not evaluated)`);
     if (result.queries === 0) {

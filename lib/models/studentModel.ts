@@ -6,6 +6,7 @@ import { isEncoderCheckpoint, loadEncoderCheckpoint, saveEncoderCheckpoint } fro
 import { StudentDualEncoder } from './dualEncoder';
 import { HashedLexicalEncoder } from './lexical/encoder';
 import { isLexicalCheckpoint, loadLexicalCheckpoint, saveLexicalCheckpoint } from './lexical/checkpoint';
+import { saveHfModel } from './hfModel';
 import { withFastEncoder } from './onnx/ortEncoder';
 import type { Encoder } from './types';
 
@@ -16,6 +17,15 @@ export type StudentModel = StudentDualEncoder | HashedLexicalEncoder;
 export async function saveStudentCheckpoint(dir: string, model: StudentModel, extra: unknown = {}): Promise<void> {
   if (model instanceof HashedLexicalEncoder) return saveLexicalCheckpoint(dir, model, extra);
   return saveEncoderCheckpoint(dir, model, extra);
+}
+
+/**
+ * Writes the student for use outside this package: a Hugging Face folder for the transformer, its
+ * own checkpoint for the lexical student (a hashed term map has no HF layout).
+ */
+export async function exportStudent(dir: string, model: StudentModel): Promise<void> {
+  if (model instanceof HashedLexicalEncoder) return saveLexicalCheckpoint(dir, model);
+  return saveHfModel(model, dir);
 }
 
 /** Loads a student checkpoint of either kind. */

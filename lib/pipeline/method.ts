@@ -84,6 +84,14 @@ export interface IterationRecord {
   readonly seconds: { readonly train: number; readonly evaluate: number; readonly mine: number };
 }
 
+/** An iteration's record without its wall-clock seconds (those go to timings.json): what every run of it shares. */
+export type IterationSummary = Omit<IterationRecord, 'seconds'>;
+
+/** The record less its wall-clock `seconds`. */
+export function timelessRecord({ seconds: _s, ...rest }: IterationRecord): IterationSummary {
+  return rest;
+}
+
 /** The method's outcome for one configuration and seed. */
 export interface MethodResult {
   readonly iterations: readonly IterationRecord[];

@@ -91,4 +91,3 @@ export async function runTasksInChildren(
   await Promise.all(Array.from({ length: workers }, worker));
   if (failed) throw failed;
 }
-

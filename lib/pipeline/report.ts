@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../io';
 import { barChart, figureToPng, lineChart, markdownTable, writeHtmlReport, type Figure, type ReportSection } from '../report';
+import { timelessRecord } from './method';
 import type { ReproduceResults } from './reproduce';
 
 /** The main table as rows of strings: "mean ± std" per measure. */
@@ -79,7 +80,7 @@ export function timingsOf(results: ReproduceResults): Record<string, unknown> {
 /** The per-query outcomes without the iterations' wall-clock `seconds` (they are in timings.json). */
 function timelessOutcomes(results: ReproduceResults): unknown[] {
   return results.outcomes.map((o) => ({
-    ...o, iterations: Object.fromEntries(Object.entries(o.iterations).map(([seed, its]) => [seed, its.map(({ seconds: _s, ...it }) => it)])),
+    ...o, iterations: Object.fromEntries(Object.entries(o.iterations).map(([seed, its]) => [seed, its.map(timelessRecord)])),
   }));
 }
 

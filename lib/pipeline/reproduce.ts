@@ -8,7 +8,7 @@ import { buildCandidates, holdOut, loadTestSplits } from './stages/candidates';
 import { scoreCandidates } from './stages/score';
 import { backendReport, initBackend, type BackendReport } from '../backend';
 import type { QueryId, Run } from '../data/types';
-import { detectableFromDifferences, differenceSd, evaluate, pairedTTest, randomizationTest } from '../eval';
+import { differenceSd, evaluate, minimumDetectableDifference, pairedTTest, randomizationTest } from '../eval';
 import { sha256 } from '../io';
 import { loadStudentCheckpoint, withStudentEncoder } from '../models';
 import type { ProgressMode } from '../train';
@@ -66,9 +66,9 @@ export function comparisonVerdict(meanDifference: number, tTestP: number): Compa
 
 /** The minimum detectable difference of paired values (null when the differences do not vary or n < 2). */
 function detectable(xa: readonly number[], xb: readonly number[]): number | null {
-  const d = xa.map((x, i) => x - xb[i]!);
-  if (d.length < 2 || !(differenceSd(d) > 0)) return null;
-  return detectableFromDifferences(d).mdd;
+  if (xa.length < 2) return null;
+  const sd = differenceSd(xa.map((x, i) => x - xb[i]!));
+  return sd > 0 ? minimumDetectableDifference(sd, xa.length).mdd : null;
 }
 
 /** What results.json holds. */

@@ -8,10 +8,10 @@
 import { join, resolve } from 'node:path';
 import { findRow, systemConfig, type ExperimentConfig } from '../config';
 import { writeJsonAtomic } from '../io';
-import { HashedLexicalEncoder, loadStudentCheckpoint, saveHfModel, saveStudentCheckpoint } from '../models';
+import { exportStudent, loadStudentCheckpoint } from '../models';
 import { DivergenceError, divergenceGuard } from '../train/trainer';
 import type { ProgressMode } from '../train';
-import { runMethod, type IterationRecord } from './method';
+import { runMethod, timelessRecord, type IterationSummary } from './method';
 import { buildCandidates, holdOut, loadTestSplits } from './stages/candidates';
 import { scoreCandidates } from './stages/score';
 import { StepStore } from './steps';
@@ -26,9 +26,6 @@ export interface TrainRowOptions {
   readonly progress?: ProgressMode;
   readonly log?: (message: string) => void;
 }
-
-/** An iteration's record without its wall-clock seconds (those go to OUT/timings.json). */
-export type IterationSummary = Omit<IterationRecord, 'seconds'>;
 
 /** What a training run produced (also OUT/summary.json). */
 export interface TrainRowSummary {
@@ -76,16 +73,14 @@ export async function trainRow(experiment: ExperimentConfig, rowName: string, op
   const finalModel = join(outDir, 'final');
   const { model } = await loadStudentCheckpoint(result.modelDir);
   try {
-    // A transformer leaves as a Hugging Face folder; the lexical student has no HF layout, so its own checkpoint.
-    if (model instanceof HashedLexicalEncoder) await saveStudentCheckpoint(finalModel, model);
-    else await saveHfModel(model, finalModel);
+    await exportStudent(finalModel, model);
   } finally {
     model.dispose();
   }
   await store.writeManifest({ config: experiment.name, row: rowName, seed }, store.used);
   const summary: TrainRowSummary = {
     row: rowName, seed, trainSplit: data.train.name, heldOutQueries: heldOut,
-    iterations: result.iterations.map(({ seconds: _s, ...rest }) => rest),
+    iterations: result.iterations.map(timelessRecord),
     heldOut: result.iterations[result.iterations.length - 1].heldOut, finalModel,
   };
   await writeJsonAtomic(join(outDir, 'timings.json'), { iterations: result.iterations.map((i) => ({ iteration: i.iteration, seconds: i.seconds })) });

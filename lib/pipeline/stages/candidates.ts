@@ -27,11 +27,12 @@ export async function buildCandidates(experiment: ExperimentConfig): Promise<Tra
   const models = allModels(every);
   const wanted = [...new Set(every.flatMap((c) => candidateSystems(c)))];
   // No model has a run (model folders only): every run the data has, as for a test split.
-  const train = await loadSplit(experiment.data.train, wanted.length > 0 ? wanted : 'all', experiment.data.candidates.depth, experiment.datasets);
+  const all = wanted.length === 0;
+  const train = await loadSplit(experiment.data.train, all ? 'all' : wanted, experiment.data.candidates.depth, experiment.datasets);
   if (train.candidates.byQuery.size === 0) {
     throw new Error(`training split ${train.name}: no query has candidates (runs ${[...train.runs.keys()].join(', ') || 'none'}); list runs with candidate lists in data.candidates.runs`);
   }
-  return { train, models, systems: wanted.length > 0 ? wanted : [...train.runs.keys()] };
+  return { train, models, systems: all ? [...train.runs.keys()] : wanted };
 }
 
 /**
