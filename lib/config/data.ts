@@ -1,7 +1,7 @@
 /**
  * The experiment's data section: which datasets train and test (registry names, names of the
  * config's `datasets`, or `NAME/train`, `NAME/test` of a declared split), the held-out slice and
- * how candidates are formed.
+ * how candidates are formed; `reverse` adds the opposite direction (train on test, test on train).
  */
 import { z } from 'zod';
 
@@ -10,6 +10,12 @@ export const DataSchema = z.strictObject({
   train: z.array(z.string().min(1)).min(1).default(['dl20']),
   /** Datasets evaluated as test sets; never consulted during training or replacement. */
   test: z.array(z.string().min(1)).min(1).default(['dl19']),
+  /**
+   * Also run the reverse direction: train on the `test` datasets and test on the `train` ones
+   * (each direction with its own held-out slice), and pool both directions' test queries in one
+   * more row per system and one more paired test per comparison (lib/pipeline/directions.ts).
+   */
+  reverse: z.boolean().default(false),
   /** Held-out slice of the labelled training queries (assistant replacement, monitoring). */
   heldOut: z.strictObject({ fraction: z.number().gt(0).lt(1).default(0.2), seed: z.number().int().default(0) }).prefault({}),
   /**

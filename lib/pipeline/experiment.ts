@@ -13,6 +13,7 @@ import { createRunLog, type RunLog, type RunLogMode } from '../progress';
 import { systemConfig, type ExperimentConfig } from '../config';
 import { loadCheckedExperiment } from './validate';
 import { runTasksInChildren, type TaskProgress } from './parallel';
+import { directionLabel, directionsOf } from './directions';
 import { reproduce, type ReproduceResults } from './reproduce';
 import { writeResults } from './report';
 import type { ProgressMode } from '../train';
@@ -66,11 +67,15 @@ async function runLocked(
   const jobs = opts.jobs ?? (await defaultJobs());
   if (jobs > 1) {
     const rows = config.systems.filter((s) => s.kind !== 'run' && (!opts.only || opts.only.includes(s.name)));
-    const tasks = rows.flatMap((s) => (opts.seeds ?? systemConfig(config, s).seeds).map((seed) => ({ row: s.name, seed, cost: systemConfig(config, s).iterations.count })));
+    const directions = directionsOf(config);
+    const tasks = directions.flatMap((d, direction) => rows.flatMap((s) => (opts.seeds ?? systemConfig(d, s).seeds).map((seed) => ({
+      row: s.name, seed, cost: systemConfig(d, s).iterations.count, direction,
+      ...(directions.length > 1 ? { directionLabel: directionLabel(d) } : {}),
+    }))));
     // Longest tasks first, so the processes finish together.
     tasks.sort((a, b) => b.cost - a.cost);
     if (tasks.length > 1) {
-      log(`running ${tasks.length} (row, seed) tasks in ${jobs} processes`);
+      log(`running ${tasks.length} (row, seed${directions.length > 1 ? ', direction' : ''}) tasks in ${jobs} processes`);
       await runTasksInChildren(tasks, jobs, config, outDir, log, stepsDir, progress);
     }
   }

@@ -5,6 +5,8 @@ export * from './table';
 export * from './student';
 export * from './method';
 export * from './reproduce';
+export * from './compare';
+export * from './directions';
 export * from './report';
 export * from './matrix';
 export * from './parallel';

@@ -11,10 +11,14 @@ import type { ExperimentConfig } from '../config';
 import type { RunLog } from '../progress';
 import type { WorkerReply, WorkerTask } from './worker';
 
-/** One unit of parallel work: one row of the table with one seed. */
+/** One unit of parallel work: one row of the table with one seed (in one direction of the experiment). */
 export interface ReproduceTask {
   readonly row: string;
   readonly seed: number;
+  /** Index into directionsOf(config) (default 0). */
+  readonly direction?: number;
+  /** How the log names the direction ("dl19 → dl20"); omitted when the experiment has one. */
+  readonly directionLabel?: string;
 }
 
 /** The worker module beside this one (worker.js when built, worker.ts under tsx). */
@@ -59,7 +63,7 @@ export async function runTasksInChildren(
   progress?.tasks(tasks.length);
   const runOne = (t: ReproduceTask): Promise<void> => new Promise<void>((resolve) => {
     const started = Date.now();
-    const label = `${t.row} / seed ${t.seed}`;
+    const label = `${t.row} / seed ${t.seed}${t.directionLabel ? ` / ${t.directionLabel}` : ''}`;
     progress?.started(label);
     const child = fork(workerPath(), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env });
     live.add(child);
@@ -68,21 +72,21 @@ export async function runTasksInChildren(
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => {
       tail = (tail + chunk).slice(-4000);
-      for (const line of chunk.split('\n')) if (line.trim()) log(`[${t.row} / seed ${t.seed}] ${workerLine(line)}`);
+      for (const line of chunk.split('\n')) if (line.trim()) log(`[${label}] ${workerLine(line)}`);
     });
     child.on('message', (m: WorkerReply) => { reply = m; });
-    child.on('error', (e) => { if (!failed) failed = new Error(`task '${t.row}' seed ${t.seed}: could not start a worker: ${e.message}`); });
+    child.on('error', (e) => { if (!failed) failed = new Error(`task ${label}: could not start a worker: ${e.message}`); });
     child.on('close', (code, signal) => {
       live.delete(child);
       progress?.finished(label);
-      if (code === 0 && reply?.type === 'done') log(`[${t.row} / seed ${t.seed}] done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      if (code === 0 && reply?.type === 'done') log(`[${label}] done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
       else if (!failed) {
         const why = reply?.type === 'error' ? reply.message : `exit ${code ?? signal}\n${tail}`;
-        failed = new Error(`task '${t.row}' seed ${t.seed} failed: ${why}`);
+        failed = new Error(`task ${label} failed: ${why}`);
       }
       resolve();
     });
-    const task: WorkerTask = { type: 'task', config, outDir, stepsDir, row: t.row, seed: t.seed };
+    const task: WorkerTask = { type: 'task', config, outDir, stepsDir, row: t.row, seed: t.seed, direction: t.direction ?? 0 };
     child.send(task);
   });
   const worker = async (): Promise<void> => {

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../io';
 import { barChart, figureToPng, lineChart, markdownTable, writeHtmlReport, type Figure, type ReportSection } from '../report';
 import { timelessRecord } from './method';
-import type { ReproduceResults } from './reproduce';
+import { PAPER_ASSISTANT_GAP } from './paper';
+import type { ReproduceResults, RowOutcome } from './reproduce';
 
 /** The main table as rows of strings: "mean ± std" per measure. */
 export function resultsTableRows(results: ReproduceResults): Array<Record<string, string | number>> {
@@ -23,8 +24,54 @@ export function comparisonRows(results: ReproduceResults): Array<Record<string, 
   return results.comparisons.map((c) => ({
     system: c.system, 'vs': c.against, dataset: c.dataset, measure: c.measure, 'Δ mean': c.meanDifference.toFixed(4),
     queries: c.queries, 'p (t-test)': c.tTestP.toFixed(4), 'p (randomisation)': c.randomizationP.toFixed(4),
-    'MDD (80% power)': c.minimumDetectable === null ? '–' : c.minimumDetectable.toFixed(4), verdict: c.verdict,
+    'MDD (80% power)': c.minimumDetectable === null ? '–' : c.minimumDetectable.toFixed(4),
+    [`queries for the paper's gap (${PAPER_ASSISTANT_GAP.value})`]: c.queriesForPaperGap ?? '–', verdict: c.verdict,
   }));
+}
+
+/**
+ * The outcomes that carry a trained row's iterations: one per (row, training split), since a
+ * direction's test sets share one training run and the pooled set carries none.
+ */
+export function trainingOutcomes(results: ReproduceResults): RowOutcome[] {
+  const seen = new Set<string>();
+  return results.outcomes.filter((o) => {
+    const key = `${o.system}\u0000${o.trainedOn}`;
+    if (o.kind !== 'trained' || o.pooled || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** A training outcome's name in figures and tables: the row, and its training split when there are several directions. */
+function trainedName(results: ReproduceResults, o: RowOutcome): string {
+  return results.directions.length > 1 ? `${o.system} (trained on ${o.trainedOn})` : o.system;
+}
+
+/**
+ * Per iteration of each multi-iteration row: held-out nDCG@10 (mean over seeds), how many seeds
+ * replaced an assistant by the student and which, and the got-wrong queries (min–max over seeds).
+ */
+export function iterationRows(results: ReproduceResults): Array<Record<string, string | number>> {
+  const out: Array<Record<string, string | number>> = [];
+  for (const o of trainingOutcomes(results)) {
+    const seeds = Object.values(o.iterations);
+    const n = Math.max(0, ...seeds.map((s) => s.length));
+    if (n < 2) continue;
+    for (let i = 0; i < n; i++) {
+      const its = seeds.map((s) => s[i]).filter((r) => r !== undefined);
+      const replaced: Record<string, number> = {};
+      for (const r of its) if (r.replaced) replaced[r.replaced] = (replaced[r.replaced] ?? 0) + 1;
+      const wrong = its.map((r) => r.hardQueries.length);
+      const heldOut = its.reduce((a, r) => a + r.heldOut['nDCG@10'], 0) / its.length;
+      out.push({
+        system: trainedName(results, o), iteration: i + 1, seeds: its.length, 'held-out nDCG@10': heldOut.toFixed(4),
+        'student replaced': Object.keys(replaced).length === 0 ? `none of ${its.length}` : Object.entries(replaced).map(([k, v]) => `${k} (${v} of ${its.length})`).join(', '),
+        'got wrong (queries)': Math.min(...wrong) === Math.max(...wrong) ? String(wrong[0]) : `${Math.min(...wrong)}–${Math.max(...wrong)}`,
+      });
+    }
+  }
+  return out;
 }
 
 /** Bar chart of one measure per system (error bars: std over seeds). */
@@ -38,7 +85,7 @@ export function resultsFigure(results: ReproduceResults, measure = 'nDCG@10'): F
 
 /** Held-out nDCG@10 of trained rows after each iteration (mean over seeds). */
 export function iterationFigure(results: ReproduceResults): Figure | undefined {
-  const series = results.outcomes.filter((o) => o.kind === 'trained' && o.dataset === results.rows[0]?.dataset).map((o) => {
+  const series = trainingOutcomes(results).map((o) => {
     const seeds = Object.values(o.iterations);
     const n = Math.max(0, ...seeds.map((s) => s.length));
     const x = Array.from({ length: n }, (_, i) => i + 1);
@@ -46,7 +93,7 @@ export function iterationFigure(results: ReproduceResults): Figure | undefined {
       const v = seeds.map((s) => s[i - 1]?.heldOut['nDCG@10']).filter((z): z is number => z !== undefined);
       return v.reduce((a, b) => a + b, 0) / v.length;
     });
-    return { name: o.system, x, y };
+    return { name: trainedName(results, o), x, y };
   }).filter((s) => s.x.length > 1);
   if (series.length === 0) return undefined;
   return lineChart(series, { title: 'Held-out nDCG@10 after each iteration', xTitle: 'iteration', yTitle: 'nDCG@10' });
@@ -55,11 +102,11 @@ export function iterationFigure(results: ReproduceResults): Figure | undefined {
 /** Assistant choice counts over all batches of all iterations and seeds, per trained row. */
 export function choiceRows(results: ReproduceResults): Array<Record<string, string | number>> {
   const out: Array<Record<string, string | number>> = [];
-  for (const o of results.outcomes.filter((x) => x.kind === 'trained' && x.dataset === results.rows[0]?.dataset)) {
+  for (const o of trainingOutcomes(results)) {
     const counts: Record<string, number> = {};
     for (const its of Object.values(o.iterations)) for (const it of its) for (const [k, v] of Object.entries(it.chosen)) counts[k] = (counts[k] ?? 0) + v;
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    if (total > 0) out.push({ system: o.system, ...Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, `${v} (${((100 * v) / total).toFixed(0)}%)`])) });
+    if (total > 0) out.push({ system: trainedName(results, o), ...Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, `${v} (${((100 * v) / total).toFixed(0)}%)`])) });
   }
   return out;
 }
@@ -99,21 +146,26 @@ export async function writeResults(results: ReproduceResults, outDir: string): P
     await writeFileAtomic(join(outDir, `${f.name}.png`), pngs[f.name]);
   }
   const b = results.backend;
-  const header = `Config \`${results.config}\`, trained on ${results.trainSplit} (held-out slice: ${results.heldOut.length} queries). ` +
+  const trained = results.directions.map((d) => `on ${d.train} (held-out slice ${d.heldOut.length} queries), tested on ${d.tests.join(', ')}`).join('; and ');
+  const pooled = results.directions.length > 1 ? ' The pooled rows and paired tests join every direction\'s test queries.' : '';
+  const header = `Config \`${results.config}\`, trained ${trained}.${pooled} ` +
     `Backend ${b.backend} (tfjs ${b.tfjsVersion}, ${b.threads} thread(s)), ${b.cpus} CPUs. Wall and compute times: timings.json.`;
   const choices = choiceRows(results);
+  const iterations = iterationRows(results);
   const sections: ReportSection[] = [
     { heading: 'Setting', markdown: header },
     { heading: 'Main table (mean ± std over seeds)', table: resultsTableRows(results), pngs: [pngs.results] },
     { heading: 'Paired tests (per-query values averaged over seeds)', table: comparisonRows(results) },
   ];
   if (choices.length > 0) sections.push({ heading: 'Per-batch assistant selection', table: choices });
-  if (pngs.iterations) sections.push({ heading: 'Iterations', pngs: [pngs.iterations] });
+  if (iterations.length > 0 || pngs.iterations) sections.push({ heading: 'Iterations', ...(iterations.length > 0 ? { table: iterations } : {}), pngs: pngs.iterations ? [pngs.iterations] : [] });
   await writeHtmlReport(join(outDir, 'report.html'), { title: `MTA4DPR reproduction: ${results.config}`, sections });
   const md = [`# MTA4DPR reproduction: ${results.config}`, '', header, '',
     '## Main table (mean ± std over seeds)', '', markdownTable(resultsTableRows(results)), '', '![results](results.png)', '',
     '## Paired tests (per-query values averaged over seeds)', '', markdownTable(comparisonRows(results)), ''];
   if (choices.length > 0) md.push('## Per-batch assistant selection', '', markdownTable(choices), '');
-  if (pngs.iterations) md.push('## Iterations', '', '![iterations](iterations.png)', '');
+  if (iterations.length > 0 || pngs.iterations) md.push('## Iterations', '');
+  if (iterations.length > 0) md.push(markdownTable(iterations), '');
+  if (pngs.iterations) md.push('![iterations](iterations.png)', '');
   await writeFileAtomic(join(outDir, 'report.md'), md.join('\n'));
 }

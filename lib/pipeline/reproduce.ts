@@ -8,12 +8,14 @@ import { buildCandidates, holdOut, loadTestSplits } from './stages/candidates';
 import { scoreCandidates } from './stages/score';
 import { backendReport, initBackend, type BackendReport } from '../backend';
 import type { QueryId, Run } from '../data/types';
-import { differenceSd, evaluate, minimumDetectableDifference, pairedTTest, randomizationTest } from '../eval';
+import { evaluate } from '../eval';
 import { sha256 } from '../io';
 import { loadStudentCheckpoint, withStudentEncoder } from '../models';
 import type { ProgressMode } from '../train';
 import { systemConfig, type ExperimentConfig } from '../config';
 import type { MainTableRow } from './matrix';
+import { comparisonsOf, type Comparison } from './compare';
+import { directionLabel, directionsOf, pooledName, poolPerSeed } from './directions';
 import { runMethod, type IterationRecord } from './method';
 import { labelledQueries, type Split } from './splits';
 import { StepStore } from './steps';
@@ -25,50 +27,14 @@ export interface RowOutcome {
   readonly system: string;
   readonly kind: 'trained' | 'run' | 'untrained';
   readonly dataset: string;
+  /** The training split of the model behind these values ('' for run rows; the directions' joined for a pooled set). */
+  readonly trainedOn: string;
+  /** Set on the pooled outcome of several directions' test sets (its query ids are `dataset/query`). */
+  readonly pooled?: true;
   /** seed → query → measure → value */
   readonly perSeed: Record<string, Record<QueryId, Record<string, number>>>;
   /** seed → iteration records (trained rows). */
   readonly iterations: Record<string, readonly IterationRecord[]>;
-}
-
-/** A paired test of one row against a reference row on one measure (per-query values averaged over seeds). */
-export interface Comparison {
-  readonly system: string;
-  readonly against: string;
-  readonly dataset: string;
-  readonly measure: string;
-  readonly meanDifference: number;
-  readonly queries: number;
-  readonly tTestP: number;
-  readonly randomizationP: number;
-  /**
-   * Smallest |mean difference| the paired t-test detects with 80% power at α = 0.05, from these
-   * queries' observed differences (exact noncentral t, lib/eval/power.ts); null when they do not vary.
-   */
-  readonly minimumDetectable: number | null;
-  /** The claim "system differs from against", read from the numbers (see {@link comparisonVerdict}). */
-  readonly verdict: ComparisonVerdict;
-}
-
-/** How a comparison reads: a significant gain, a significant loss, or a gap below what the queries can detect. */
-export type ComparisonVerdict = 'holds' | 'does not hold' | 'below what this scale can detect';
-
-/**
- * The verdict of "system beats against" at α = 0.05 (paired t-test): `holds` when significantly
- * better, `does not hold` when significantly worse, otherwise `below what this scale can detect`
- * (read it beside the minimum detectable difference: a gap smaller than that goes unseen 20% of
- * the time or more). A claimed gap the test could detect but did not is the caller's to judge.
- */
-export function comparisonVerdict(meanDifference: number, tTestP: number): ComparisonVerdict {
-  if (tTestP < 0.05) return meanDifference > 0 ? 'holds' : 'does not hold';
-  return 'below what this scale can detect';
-}
-
-/** The minimum detectable difference of paired values (null when the differences do not vary or n < 2). */
-function detectable(xa: readonly number[], xb: readonly number[]): number | null {
-  if (xa.length < 2) return null;
-  const sd = differenceSd(xa.map((x, i) => x - xb[i]!));
-  return sd > 0 ? minimumDetectableDifference(sd, xa.length).mdd : null;
 }
 
 /** What results.json holds. */
@@ -77,8 +43,12 @@ export interface ReproduceResults {
   readonly rows: MainTableRow[];
   readonly comparisons: Comparison[];
   readonly outcomes: RowOutcome[];
+  /** Every direction's held-out slice, concatenated. */
   readonly heldOut: readonly QueryId[];
+  /** The training split, or with `data.reverse` each direction as "train → test" joined by '; '. */
   readonly trainSplit: string;
+  /** Each direction: its training split, test splits and held-out slice. */
+  readonly directions: readonly DirectionSummary[];
   /** Loader warnings of every split (train and test), by split name. */
   readonly warnings: Record<string, readonly string[]>;
   readonly backend: BackendReport;
@@ -87,6 +57,13 @@ export interface ReproduceResults {
   /** Summed compute time of every step the results use, as each took when first run (one process each). */
   readonly step_seconds: number;
   readonly startedAt: string;
+}
+
+/** One direction of the experiment, as results.json records it. */
+export interface DirectionSummary {
+  readonly train: string;
+  readonly tests: readonly string[];
+  readonly heldOut: readonly QueryId[];
 }
 
 /** Run-time options of {@link reproduce}. */
@@ -100,6 +77,8 @@ export interface ReproduceOptions {
   readonly seeds?: readonly number[];
   /** Folder of the content-addressed steps and caches (default: outDir); experiments may share one. */
   readonly stepsDir?: string;
+  /** Only this direction (index into {@link directionsOf}); the parallel workers take one each. */
+  readonly direction?: number;
 }
 
 function mean(xs: readonly number[]): number {
@@ -125,20 +104,19 @@ export function aggregate(o: RowOutcome, measures: readonly string[]): MainTable
   return { system: o.system, dataset: o.dataset, metrics, std, seeds: seeds.length };
 }
 
-/** Per query, the mean over seeds of one measure. */
-export function seedAveraged(o: RowOutcome, measure: string): Map<QueryId, number> {
-  const seeds = Object.keys(o.perSeed);
-  const out = new Map<QueryId, number>();
-  for (const q of Object.keys(o.perSeed[seeds[0]])) out.set(q, mean(seeds.map((s) => o.perSeed[s][q][measure])));
-  return out;
-}
-
 function perQuery(split: Split, run: Run, measures: readonly string[], relLevel: number): Record<QueryId, Record<string, number>> {
   const r = evaluate(split.qrels!, run, [...measures], { relLevel });
   return Object.fromEntries(r.perQuery);
 }
 
-/** Runs the whole experiment into `opts.outDir` and returns what results.json holds. */
+/** What one direction produced. */
+interface DirectionOutcome {
+  readonly summary: DirectionSummary;
+  readonly warnings: Record<string, readonly string[]>;
+  readonly outcomes: RowOutcome[];
+}
+
+/** Runs the whole experiment (every direction) into `opts.outDir` and returns what results.json holds. */
 export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOptions): Promise<ReproduceResults> {
   const started = Date.now();
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
@@ -147,6 +125,48 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
   const store = new StepStore(stepsDir, opts.outDir);
   const rows = experiment.systems.filter((s) => !opts.only || opts.only.includes(s.name));
   if (rows.length === 0) throw new Error(`no rows selected (rows: ${experiment.systems.map((s) => s.name).join(', ')})`);
+  const all = directionsOf(experiment);
+  if (opts.direction !== undefined && !all[opts.direction]) throw new Error(`direction ${opts.direction}: the experiment has ${all.length}`);
+  const directions = opts.direction === undefined ? all : [all[opts.direction]];
+  const parts: DirectionOutcome[] = [];
+  for (const d of directions) {
+    if (all.length > 1) log(`direction ${directionLabel(d)}`);
+    parts.push(await reproduceDirection(d, rows, store, stepsDir, opts, log));
+  }
+
+  // Row by row: each direction's test sets, then (several directions) the pooled set of all their queries.
+  const outcomes: RowOutcome[] = [];
+  for (const spec of rows) {
+    const mine = parts.flatMap((p) => p.outcomes.filter((o) => o.system === spec.name));
+    outcomes.push(...mine);
+    if (parts.length > 1) {
+      outcomes.push({
+        system: spec.name, kind: spec.kind, dataset: pooledName(mine.map((o) => o.dataset)), trainedOn: parts.map((p) => p.summary.train).join(', '),
+        pooled: true, perSeed: poolPerSeed(mine), iterations: {},
+      });
+    }
+  }
+  const measures = experiment.eval.metrics;
+  const resultRows = outcomes.map((o) => aggregate(o, measures));
+  const comparisons: Comparison[] = comparisonsOf(outcomes, experiment.compareTo, measures);
+  const manifest = await store.writeManifest({ config: experiment.name, stepsDir }, store.used);
+  const stepSeconds = Object.values(manifest.steps).reduce((a, r) => a + r.elapsedS, 0);
+  const warnings: Record<string, string[]> = {};
+  for (const p of parts) for (const [name, ws] of Object.entries(p.warnings)) warnings[name] = [...new Set([...(warnings[name] ?? []), ...ws])];
+  const summaries = parts.map((p) => p.summary);
+  return {
+    config: experiment.name, rows: resultRows, comparisons, outcomes,
+    heldOut: summaries.flatMap((d) => d.heldOut),
+    trainSplit: parts.length === 1 ? summaries[0].train : summaries.map((d) => `${d.train} → ${d.tests.join('+')}`).join('; '),
+    directions: summaries, warnings,
+    backend: backend ?? backendReport(), elapsed_s: (Date.now() - started) / 1000, step_seconds: stepSeconds, startedAt: new Date(started).toISOString(),
+  };
+}
+
+/** One direction: its training split, candidates, scores and held-out slice, then every row × seed on its test splits. */
+async function reproduceDirection(
+  experiment: ExperimentConfig, rows: ExperimentConfig['systems'], store: StepStore, stepsDir: string, opts: ReproduceOptions, log: (m: string) => void,
+): Promise<DirectionOutcome> {
   const configs = rows.map((s) => ({ spec: s, config: systemConfig(experiment, s) }));
   const measures = experiment.eval.metrics;
   const relLevel = experiment.eval.relLevel;
@@ -172,8 +192,9 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
   const outcomes: RowOutcome[] = [];
   for (const { spec, config } of configs) {
     const seeds = spec.kind === 'run' ? [0] : (opts.seeds ?? config.seeds);
+    const trainedOn = spec.kind === 'run' ? '' : train.name;
     for (const test of tests) {
-      outcomes.push({ system: spec.name, kind: spec.kind, dataset: test.name, perSeed: {}, iterations: {} });
+      outcomes.push({ system: spec.name, kind: spec.kind, dataset: test.name, trainedOn, perSeed: {}, iterations: {} });
     }
     const mine = outcomes.slice(-tests.length);
     for (const seed of seeds) {
@@ -215,33 +236,5 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
     }
   }
 
-  const resultRows = outcomes.map((o) => aggregate(o, measures));
-  const comparisons: Comparison[] = [];
-  for (const ref of experiment.compareTo) {
-    for (const o of outcomes) {
-      const base = outcomes.find((b) => b.system === ref && b.dataset === o.dataset);
-      if (!base || base === o) continue;
-      for (const m of measures) {
-        const a = seedAveraged(o, m);
-        const b = seedAveraged(base, m);
-        const qs = [...a.keys()].filter((q) => b.has(q));
-        const xa = qs.map((q) => a.get(q)!);
-        const xb = qs.map((q) => b.get(q)!);
-        const meanDifference = mean(xa) - mean(xb);
-        const tTestP = pairedTTest(xa, xb).p;
-        const minimumDetectable = detectable(xa, xb);
-        comparisons.push({
-          system: o.system, against: ref, dataset: o.dataset, measure: m, queries: qs.length, meanDifference, tTestP,
-          randomizationP: randomizationTest(xa, xb, { trials: 10000, seed: 1 }).p, minimumDetectable,
-          verdict: comparisonVerdict(meanDifference, tTestP),
-        });
-      }
-    }
-  }
-  const manifest = await store.writeManifest({ config: experiment.name, stepsDir }, store.used);
-  const stepSeconds = Object.values(manifest.steps).reduce((a, r) => a + r.elapsedS, 0);
-  return {
-    config: experiment.name, rows: resultRows, comparisons, outcomes, heldOut, trainSplit: train.name, warnings,
-    backend: backend ?? backendReport(), elapsed_s: (Date.now() - started) / 1000, step_seconds: stepSeconds, startedAt: new Date(started).toISOString(),
-  };
+  return { summary: { train: train.name, tests: tests.map((t) => t.name), heldOut }, warnings, outcomes };
 }

@@ -15,6 +15,7 @@ import { runMethod, timelessRecord, type IterationSummary } from './method';
 import { buildCandidates, holdOut, loadTestSplits } from './stages/candidates';
 import { scoreCandidates } from './stages/score';
 import { StepStore } from './steps';
+import { directionsOf } from './directions';
 
 /** Options of {@link trainRow}. */
 export interface TrainRowOptions {
@@ -40,7 +41,9 @@ export interface TrainRowSummary {
 }
 
 /** Trains row `rowName` of `experiment` for one seed into `opts.outDir` (finished iterations are reused). */
-export async function trainRow(experiment: ExperimentConfig, rowName: string, opts: TrainRowOptions): Promise<TrainRowSummary> {
+export async function trainRow(configured: ExperimentConfig, rowName: string, opts: TrainRowOptions): Promise<TrainRowSummary> {
+  // With data.reverse, `train` runs the configured direction (data.train → data.test), the same steps as reproduce's first.
+  const experiment = directionsOf(configured)[0];
   const row = findRow(experiment, rowName);
   if (row.kind !== 'trained') throw new Error(`row '${rowName}' is a '${row.kind}' row; only 'trained' rows train`);
   let config = systemConfig(experiment, row);

@@ -17,8 +17,10 @@ export const WorkerTaskSchema = z.strictObject({
   stepsDir: z.string().min(1).optional(),
   row: z.string().min(1),
   seed: z.number().int(),
+  /** Which direction of the experiment (lib/pipeline/directions.ts); 0 unless `data.reverse`. */
+  direction: z.number().int().nonnegative().default(0),
 });
-export type WorkerTask = z.infer<typeof WorkerTaskSchema>;
+export type WorkerTask = z.input<typeof WorkerTaskSchema>;
 
 /** What a worker answers before it exits. */
 export type WorkerReply = { readonly type: 'done' } | { readonly type: 'error'; readonly message: string };
@@ -51,7 +53,7 @@ async function runTask(message: unknown): Promise<void> {
   const task = WorkerTaskSchema.parse(message);
   const config = parseExperimentConfig(task.config, `task ${task.row} / seed ${task.seed} from the parent process`);
   const log = (m: string) => process.stderr.write(`${m}\n`);
-  await reproduce(config, { outDir: task.outDir, stepsDir: task.stepsDir, only: [task.row], seeds: [task.seed], progress: 'none', log });
+  await reproduce(config, { outDir: task.outDir, stepsDir: task.stepsDir, only: [task.row], seeds: [task.seed], direction: task.direction, progress: 'none', log });
 }
 
 function send(reply: WorkerReply): Promise<void> {

@@ -134,7 +134,11 @@ describe('config/experiment', () => {
     assert.equal(rows['TA-KD (TAS-B)'].selection.includeFused, false);
     assert.equal(rows.MTA4DPR.iterations.count, 3);
     assert.equal(rows.MTA4DPR.assistants.length, 4);
-    assert.equal(rows.MTA4DPR.student.overrides.passageMaxLength, 64);
+    // The demo default: the hashed lexical student, the paper's top-10 got-wrong rule, both directions.
+    assert.equal(rows.MTA4DPR.student.preset, 'hashed-lexical');
+    assert.deepEqual(rows.MTA4DPR.iterations.gotWrong, { rule: 'top-k', k: 10 });
+    assert.equal(e.data.reverse, true);
+    assert.ok(e.seeds.length >= 5);
     for (const s of e.systems.filter((x) => x.kind === 'run')) assert.ok(s.run, `run row '${s.name}' names no run`);
   });
 

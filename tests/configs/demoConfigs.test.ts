@@ -18,7 +18,7 @@ const matrices = readdirSync(dir).filter((f) => f.endsWith('.matrix.json'));
 
 describe('configs/: demo-scale experiment configs and their matrices', () => {
   it('finds the configs', () => {
-    assert.ok(experiments.includes('dl-demo.json') && experiments.includes('dl-demo-lexical.json'), experiments.join(', '));
+    assert.ok(experiments.includes('dl-demo.json') && experiments.includes('dl-demo-glove.json'), experiments.join(', '));
   });
   for (const f of experiments) {
     it(`${f} passes the pre-run check`, () => {
