@@ -18,6 +18,12 @@ export interface Encoder {
   readonly name: string;
   readonly dim: number;
   encode(texts: readonly string[], kind: TextKind): Promise<EmbeddingMatrix>;
+  /**
+   * False when encoding costs less than writing and reading its embeddings back (the hashed
+   * lexical student: a 12k-passage pool at D = 4096 is 200 MB of disk per model for ~3 s of
+   * compute); encodeCorpus then ignores its cache folder. Default true.
+   */
+  readonly cacheEmbeddings?: boolean;
 }
 
 /** Token ids and attention mask of a padded batch, as int32 tensors [batch, length]. */

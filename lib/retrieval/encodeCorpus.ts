@@ -50,8 +50,9 @@ async function modelKeyOf(encoder: Encoder, given?: string): Promise<string | un
   return f ? f.call(encoder) : undefined;
 }
 
-/** Encodes passages in order, reusing cached chunks when `cacheDir` is set. */
-export async function encodeCorpus(encoder: Encoder, passages: readonly PassageText[], opts: EncodeCorpusOptions = {}): Promise<EncodedCorpus> {
+/** Encodes passages in order, reusing cached chunks when `cacheDir` is set (and the encoder's embeddings are worth caching). */
+export async function encodeCorpus(encoder: Encoder, passages: readonly PassageText[], options: EncodeCorpusOptions = {}): Promise<EncodedCorpus> {
+  const opts = encoder.cacheEmbeddings === false ? { ...options, cacheDir: undefined } : options;
   const kind = opts.kind ?? 'passage';
   const chunkRows = opts.batchSize ?? 1024;
   const ids = passages.map((p) => p.id);

@@ -370,6 +370,35 @@ static napi_value threads(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/*
+ * axpy(out, offset, c, v): out[offset + k] += c · v[k] for every k of v, each sum taken in double
+ * and rounded to float as it is stored: the same arithmetic as the JS loop
+ * `out[o + k] += c * v[k]` on Float32Arrays, so the hashed lexical encoder's embeddings are equal
+ * bit for bit either way (ISO C11 mode: no FMA contraction).
+ */
+static napi_value axpy_f32(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float* out;
+  float* v;
+  size_t nOut, nV;
+  int64_t offset;
+  double c;
+  if (argc != 4 || !float_array(env, argv[0], &out, &nOut) || !get_int64(env, argv[1], &offset) ||
+      napi_get_value_double(env, argv[2], &c) != napi_ok || !float_array(env, argv[3], &v, &nV)) {
+    napi_throw_type_error(env, NULL, "axpy: expected (Float32Array out, offset, c, Float32Array v)");
+    return NULL;
+  }
+  if (offset < 0 || (uint64_t)offset + nV > nOut) {
+    napi_throw_range_error(env, NULL, "axpy: offset + v.length exceeds out.length");
+    return NULL;
+  }
+  float* o = out + offset;
+  for (size_t k = 0; k < nV; k++) o[k] = (float)((double)o[k] + c * (double)v[k]);
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"sgemmBatched", NULL, sgemm_batched, NULL, NULL, NULL, napi_default, NULL},
@@ -380,6 +409,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"adamw", NULL, adamw, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
       {"threads", NULL, threads, NULL, NULL, NULL, napi_default, NULL},
+      {"axpy", NULL, axpy_f32, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
   return exports;

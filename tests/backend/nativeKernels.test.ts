@@ -1,13 +1,13 @@
 /**
  * Native kernels (native/, lib/backend/native-kernels.ts): every case they take equals the stock wasm
  * kernel, the cases they decline still work, errors stay tfjs's own, a training step matches, and
- * the fused AdamW is bit-identical to the tf-ops path. Skipped where the addon is not built, unless
+ * the fused AdamW and the lexical encoder's axpy are bit-identical to their JS paths. Skipped where the addon is not built, unless
  * MTA4DPR_NATIVE=required (CI), where a missing addon fails.
  */
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend';
-import { nativeKernelStatus, registerNativeKernels, unregisterNativeKernels } from '../../lib/backend/native-kernels';
+import { nativeAxpy, nativeKernelStatus, registerNativeKernels, unregisterNativeKernels } from '../../lib/backend/native-kernels';
 import { embeddingLookup } from '../../lib/models/embedding';
 import { AdamW } from '../../lib/train/adamw';
 
@@ -124,5 +124,26 @@ describe('native kernels (OpenBLAS on the wasm heap)', function () {
     const stock = await run(false);
     const native = await run(true);
     stock.forEach((s, i) => assert.deepEqual(native[i], s, `tensor ${i}`));
+  });
+
+  it('axpy equals the JS loop out[o + k] += c * v[k] bit for bit (the lexical encoder relies on it), and checks its bounds', () => {
+    const axpy = nativeAxpy();
+    assert.ok(axpy, 'the built addon has axpy');
+    let state = 12345;
+    const rand = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+    const dim = 4099;
+    const js = new Float32Array(3 * dim).map(() => rand());
+    const native = js.slice();
+    for (let t = 0; t < 200; t++) {
+      // Hash-vector-like ±1/√dim entries and arbitrary ones, coefficients over many magnitudes.
+      const v = new Float32Array(dim).map(() => (t % 2 ? Math.sign(rand()) / Math.sqrt(dim) : rand()));
+      const c = rand() * 10 ** ((t % 9) - 4) * Math.exp(rand());
+      const o = (t % 3) * dim;
+      for (let k = 0; k < dim; k++) js[o + k] += c * v[k];
+      axpy(native, o, c, v);
+    }
+    assert.deepEqual(native, js);
+    assert.throws(() => axpy(native, 2 * dim + 1, 1, new Float32Array(dim)), /exceeds out\.length/);
+    assert.throws(() => axpy(native, 0, 1, new Float64Array(4) as unknown as Float32Array), /expected \(Float32Array out/);
   });
 });
