@@ -43,13 +43,16 @@ export interface Comparison {
 export type ComparisonVerdict = 'holds' | 'does not hold' | 'below what this scale can detect';
 
 /**
- * The verdict of "system beats against" at α = 0.05 (paired t-test): `holds` when significantly
- * better, `does not hold` when significantly worse, otherwise `below what this scale can detect`
- * (read it beside the minimum detectable difference: a gap smaller than that goes unseen 20% of
- * the time or more). A claimed gap the test could detect but did not is the caller's to judge.
+ * The verdict of "system beats against" at α = 0.05 (paired t-test) for a claimed gain of size
+ * `claimedGap` (the paper's, {@link PAPER_ASSISTANT_GAP}): `holds` when significantly better;
+ * `does not hold` when significantly worse, or when not significant although the test had 80% power
+ * for a gap of the claimed size (minimum detectable difference ≤ claimedGap: such a gain would have
+ * shown); otherwise `below what this scale can detect` (a gain of the claimed size could hide in the
+ * noise of these queries).
  */
-export function comparisonVerdict(meanDifference: number, tTestP: number): ComparisonVerdict {
+export function comparisonVerdict(meanDifference: number, tTestP: number, minimumDetectable: number | null, claimedGap: number): ComparisonVerdict {
   if (tTestP < 0.05) return meanDifference > 0 ? 'holds' : 'does not hold';
+  if (minimumDetectable !== null && minimumDetectable <= claimedGap) return 'does not hold';
   return 'below what this scale can detect';
 }
 
@@ -75,12 +78,13 @@ export function compareOutcomes(o: ComparedOutcome, base: ComparedOutcome, measu
   const meanDifference = mean(xa) - mean(xb);
   const tTestP = pairedTTest(xa, xb).p;
   const sd = qs.length >= 2 ? differenceSd(xa.map((x, i) => x - xb[i]!)) : 0;
+  const minimumDetectable = sd > 0 ? minimumDetectableDifference(sd, qs.length).mdd : null;
   return {
     system: o.system, against: base.system, dataset: o.dataset, measure, queries: qs.length, meanDifference, tTestP,
     randomizationP: randomizationTest(xa, xb, { trials: 10000, seed: 1 }).p,
-    minimumDetectable: sd > 0 ? minimumDetectableDifference(sd, qs.length).mdd : null,
+    minimumDetectable,
     queriesForPaperGap: sd > 0 ? requiredQueries(PAPER_ASSISTANT_GAP.value, sd) : null,
-    verdict: comparisonVerdict(meanDifference, tTestP),
+    verdict: comparisonVerdict(meanDifference, tTestP, minimumDetectable, PAPER_ASSISTANT_GAP.value),
   };
 }
 

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { loadExperimentConfig, parseExperimentConfig } from '../../lib/config';
 import { reproduce, type ReproduceResults } from '../../lib/pipeline/reproduce';
 import { StepStore } from '../../lib/pipeline/steps';
+import { PAPER_ASSISTANT_GAP } from '../../lib/pipeline/paper';
+import { requiredQueries } from '../../lib/eval';
 import { tinyExperimentConfig, writeTinyExperiment } from './tinyExperiment';
 
 describe('pipeline/reproduce (tiny real experiment)', function () {
@@ -55,7 +57,9 @@ describe('pipeline/reproduce (tiny real experiment)', function () {
       // Exact noncentral-t MDD lies just above the normal-quantile approximation (t_0.975 + t_0.8)·sd/√n for n = 54.
       const approx = (2.0057 + 0.8483) * sd / Math.sqrt(d.length);
       assert.ok(c.minimumDetectable !== null && Math.abs(c.minimumDetectable - approx) < 0.02 * approx, `${c.system} ${c.measure}: MDD ${c.minimumDetectable} vs ≈ ${approx}`);
-      assert.equal(c.verdict, c.tTestP < 0.05 ? (c.meanDifference > 0 ? 'holds' : 'does not hold') : 'below what this scale can detect');
+      const detectable = c.minimumDetectable !== null && c.minimumDetectable <= PAPER_ASSISTANT_GAP.value;
+      assert.equal(c.verdict, c.tTestP < 0.05 ? (c.meanDifference > 0 ? 'holds' : 'does not hold') : detectable ? 'does not hold' : 'below what this scale can detect');
+      assert.equal(c.queriesForPaperGap, requiredQueries(PAPER_ASSISTANT_GAP.value, sd));
     }
     // On this 5-deep pool the untrained student re-ranks better than BM25's own order (p = 0.002): a significant verdict exists.
     assert.ok(first.comparisons.some((c) => c.verdict !== 'below what this scale can detect'), JSON.stringify(first.comparisons.map((c) => [c.system, c.measure, c.tTestP, c.verdict])));
