@@ -92,6 +92,10 @@ export const ExperimentConfigSchema = z.strictObject({
   names.forEach((n, i) => {
     if (names.indexOf(n) !== i) ctx.addIssue({ code: 'custom', message: `row name '${n}' is used twice`, path: ['systems', i, 'name'] });
   });
+  const tests = new Set([...c.data.test, ...(c.data.reverse ? c.data.train : [])]);
+  for (const name of Object.keys(c.eval.relLevelByTest)) {
+    if (!tests.has(name)) ctx.addIssue({ code: 'custom', message: `'${name}' is not a test set (test sets: ${[...tests].join(', ')})`, path: ['eval', 'relLevelByTest', name] });
+  }
   c.compareTo.forEach((n, i) => {
     if (!names.includes(n)) ctx.addIssue({ code: 'custom', message: `'${n}' is not a row (rows: ${names.join(', ')})`, path: ['compareTo', i] });
   });

@@ -148,7 +148,12 @@ export async function writeResults(results: ReproduceResults, outDir: string): P
   const b = results.backend;
   const trained = results.directions.map((d) => `on ${d.train} (held-out slice ${d.heldOut.length} queries), tested on ${d.tests.join(', ')}`).join('; and ');
   const pooled = results.directions.length > 1 ? ' The pooled rows and paired tests join every direction\'s test queries.' : '';
-  const header = `Config \`${results.config}\`, trained ${trained}.${pooled} ` +
+  const e = results.evaluation;
+  const how = e.mode === 'retrieve'
+    ? `Evaluation: dense retrieval over each test collection (top ${e.depth}, exact inner product)`
+    : `Evaluation: re-ranking each test query's pool (union of the top ${e.depth} of the test set's runs)`;
+  const levels = `relevance level ${Object.entries(e.relLevels).map(([t, l]) => `${l} on ${t}`).join(', ')}`;
+  const header = `Config \`${results.config}\`, trained ${trained}.${pooled} ${how}; bundled runs as published; ${levels}. ` +
     `Backend ${b.backend} (tfjs ${b.tfjsVersion}, ${b.threads} thread(s)), ${b.cpus} CPUs. Wall and compute times: timings.json.`;
   const choices = choiceRows(results);
   const iterations = iterationRows(results);

@@ -12,7 +12,7 @@ import { evaluate } from '../eval';
 import { sha256 } from '../io';
 import { loadStudentCheckpoint, withStudentEncoder } from '../models';
 import type { ProgressMode } from '../train';
-import { systemConfig, type ExperimentConfig } from '../config';
+import { systemConfig, testRelLevel, type EvalMode, type ExperimentConfig } from '../config';
 import type { MainTableRow } from './matrix';
 import { comparisonsOf, type Comparison } from './compare';
 import { directionLabel, directionsOf, pooledName, poolPerSeed } from './directions';
@@ -21,6 +21,7 @@ import { labelledQueries, type Split } from './splits';
 import { StepStore } from './steps';
 import { createExperimentStudent, splitTexts } from './student';
 import { rerankCandidates } from '../retrieval/rerank';
+import { retrieveWithStudent } from './stages/retrieve';
 
 /** Per-query values of one row on one test split, per seed. */
 export interface RowOutcome {
@@ -49,6 +50,8 @@ export interface ReproduceResults {
   readonly trainSplit: string;
   /** Each direction: its training split, test splits and held-out slice. */
   readonly directions: readonly DirectionSummary[];
+  /** How trained rows met the test sets, and each test set's relevance level. */
+  readonly evaluation: EvaluationSummary;
   /** Loader warnings of every split (train and test), by split name. */
   readonly warnings: Record<string, readonly string[]>;
   readonly backend: BackendReport;
@@ -57,6 +60,15 @@ export interface ReproduceResults {
   /** Summed compute time of every step the results use, as each took when first run (one process each). */
   readonly step_seconds: number;
   readonly startedAt: string;
+}
+
+/** How the test sets were evaluated, as results.json and the report state it. */
+export interface EvaluationSummary {
+  readonly mode: EvalMode;
+  /** Candidates re-ranked per query (rerank: the top-`depth` union of the runs) or passages retrieved per query (retrieve). */
+  readonly depth: number;
+  /** Test set → relevance level of its binary measures. */
+  readonly relLevels: Record<string, number>;
 }
 
 /** One direction of the experiment, as results.json records it. */
@@ -102,6 +114,11 @@ export function aggregate(o: RowOutcome, measures: readonly string[]): MainTable
     std[m] = sampleStd(perSeed);
   }
   return { system: o.system, dataset: o.dataset, metrics, std, seeds: seeds.length };
+}
+
+/** The test queries with text and at least one judgment: the ones a retrieve-mode evaluation searches for. */
+function judgedQueries(split: Split): QueryId[] {
+  return [...split.queries.queries.keys()].filter((q) => split.qrels?.judgments.has(q));
 }
 
 function perQuery(split: Split, run: Run, measures: readonly string[], relLevel: number): Record<QueryId, Record<string, number>> {
@@ -159,6 +176,10 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
     heldOut: summaries.flatMap((d) => d.heldOut),
     trainSplit: parts.length === 1 ? summaries[0].train : summaries.map((d) => `${d.train} → ${d.tests.join('+')}`).join('; '),
     directions: summaries, warnings,
+    evaluation: {
+      mode: experiment.eval.mode, depth: experiment.data.candidates.testDepth,
+      relLevels: Object.fromEntries(summaries.flatMap((d) => d.tests).map((t) => [t, testRelLevel(experiment.eval, t)])),
+    },
     backend: backend ?? backendReport(), elapsed_s: (Date.now() - started) / 1000, step_seconds: stepSeconds, startedAt: new Date(started).toISOString(),
   };
 }
@@ -170,6 +191,7 @@ async function reproduceDirection(
   const configs = rows.map((s) => ({ spec: s, config: systemConfig(experiment, s) }));
   const measures = experiment.eval.metrics;
   const relLevel = experiment.eval.relLevel;
+  const mode = experiment.eval.mode;
 
   // Training split, candidates and the raw score table shared by every row. They come from the
   // whole experiment (base config and every row), never from the rows selected with `only`: a row
@@ -203,7 +225,7 @@ async function reproduceDirection(
         for (const [i, test] of tests.entries()) {
           const run = test.runs.get(spec.run ?? spec.name);
           if (!run) throw new Error(`row '${spec.name}': ${test.name} has no run '${spec.run ?? spec.name}'`);
-          (mine[i].perSeed as Record<string, unknown>)[String(seed)] = perQuery(test, run, measures, relLevel);
+          (mine[i].perSeed as Record<string, unknown>)[String(seed)] = perQuery(test, run, measures, testRelLevel(experiment.eval, test.name));
         }
         continue;
       }
@@ -219,20 +241,25 @@ async function reproduceDirection(
         finalKey = sha256('untrained', { student: method.student, seed, split: train.contentHash });
       }
       for (const [i, test] of tests.entries()) {
-        const step = await store.run('test-eval', { model: finalKey, test: test.name, testContent: test.contentHash, measures, relLevel }, async () => {
+        const level = testRelLevel(experiment.eval, test.name);
+        // The re-ranking key is as before the retrieve mode existed, so earlier steps stay valid.
+        const how = mode === 'retrieve' ? { mode, depth: experiment.data.candidates.testDepth } : {};
+        const step = await store.run('test-eval', { model: finalKey, test: test.name, testContent: test.contentHash, measures, relLevel: level, ...how }, async () => {
           const model = modelDir
             ? (await loadStudentCheckpoint(modelDir)).model
             : await createExperimentStudent(config, seed, splitTexts(train));
           try {
-            const run = await withStudentEncoder(model, (encoder) => rerankCandidates(encoder, test, [...test.candidates.byQuery.keys()], { name: spec.name, cacheDir }));
-            return perQuery(test, run, measures, relLevel);
+            const run = mode === 'retrieve'
+              ? await retrieveWithStudent(model, test, judgedQueries(test), experiment.data.candidates.testDepth, cacheDir, spec.name)
+              : await withStudentEncoder(model, (encoder) => rerankCandidates(encoder, test, [...test.candidates.byQuery.keys()], { name: spec.name, cacheDir }));
+            return perQuery(test, run, measures, level);
           } finally {
             model.dispose();
           }
         });
         (mine[i].perSeed as Record<string, unknown>)[String(seed)] = step.value;
       }
-      log(`${spec.name} seed ${seed}: ${tests.map((t, i) => `${t.name} nDCG@10 ${mean(Object.values(mine[i].perSeed[String(seed)]).map((v) => v['nDCG@10'])).toFixed(4)}`).join(', ')} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      log(`${spec.name} seed ${seed}: ${tests.map((t, i) => `${t.name} ${measures[0]} ${mean(Object.values(mine[i].perSeed[String(seed)]).map((v) => v[measures[0]])).toFixed(4)}`).join(', ')} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     }
   }
 

@@ -9,5 +9,6 @@ export * from './train';
 export * from './evaluate';
 export * from './replace';
 export * from './gotWrong';
+export * from './retrieve';
 export * from './mine';
 export * from './scoreNew';

@@ -8,8 +8,8 @@
 import type { MethodConfig } from '../../config';
 import { mineHardNegatives, type MiningReport } from '../../curriculum';
 import type { DocId, QueryId, Run } from '../../data/types';
-import { withStudentEncoder, type StudentModel } from '../../models';
-import { encodeCorpus, exactTopK, hitsToRun } from '../../retrieval';
+import type { StudentModel } from '../../models';
+import { retrieveWithStudent } from './retrieve';
 import type { TrainingGroup } from '../../train';
 import type { Split } from '../splits';
 
@@ -21,17 +21,6 @@ export interface MinedCandidates {
   readonly newPairs: number;
   /** Passages the retrieval searched (the whole training collection for the student). */
   readonly searched: number;
-}
-
-/** The student's top-`depth` over the whole collection for `queryIds` (exact inner-product search). */
-export async function retrieveWithStudent(model: StudentModel, split: Split, queryIds: readonly QueryId[], depth: number, cacheDir: string): Promise<Run> {
-  const passages = [...split.collection.passages.values()];
-  return withStudentEncoder(model, async (encoder) => {
-    const corpus = await encodeCorpus(encoder, passages, { cacheDir, batchSize: 512 });
-    const queries = await encoder.encode(queryIds.map((q) => split.queries.queries.get(q)!.text), 'query');
-    const hits = exactTopK(queries, corpus.matrix, Math.min(depth, corpus.ids.length));
-    return hitsToRun(`${model.name}-mined`, queryIds, hits, corpus.ids);
-  });
 }
 
 /** Mines new candidates for the got-wrong queries that have a base group (its positive anchors the block). */
