@@ -14,7 +14,7 @@ import { checkMatrix, loadMatrix, matrixFromRows, type MainTableRow } from '../p
 import { writeJsonAtomic } from '../io';
 import { runExperiment } from '../pipeline/experiment';
 
-const USAGE = 'mta4dpr reproduce --config FILE --out DIR [--only ROW,ROW] [--seeds 1,2] [--jobs N] [--steps DIR] [--check [MATRIX]] [--record-matrix FILE] [--no-progress]';
+const USAGE = 'mta4dpr reproduce --config FILE --out DIR [--only ROW,ROW] [--seeds 1,2] [--jobs N] [--steps DIR] [--data-root DIR] [--check [MATRIX]] [--record-matrix FILE] [--no-progress]';
 
 const HELP = `usage: ${USAGE}
 
@@ -25,6 +25,9 @@ const HELP = `usage: ${USAGE}
   --seeds LIST     override the seeds (comma separated), e.g. 1 for a quick look
   --steps DIR      folder of the content-addressed steps and caches (default: --out); configs that
                    share one reuse each other's finished steps
+  --data-root DIR  folder of the full-scale datasets in their official layout (MS MARCO passage,
+                   TREC DL 2019/2020, DPR NQ; see lib/data/officialLayout.ts), for configs such as
+                   configs/msmarco-full.json and configs/nq-full.json (replaces the config's data.root)
   --jobs N         parallel (row, seed) tasks in child processes (default: number of CPUs, at most 4,
                    on the single-threaded wasm/cpu backends; 1 on tfjs-node)
   --check [FILE]   after running (or with existing results), compare with the reproduction matrix
@@ -51,7 +54,7 @@ export const command: Command = {
     const args = argv.flatMap((a, i) => (a === '--check' && (argv[i + 1] === undefined || argv[i + 1].startsWith('--')) ? ['--check=default'] : [a]));
     const flags = parseFlags(args, {
       config: { type: 'string' }, out: { type: 'string' }, only: { type: 'string' }, seeds: { type: 'string' },
-      check: { type: 'string' }, jobs: { type: 'string' }, steps: { type: 'string' }, 'record-matrix': { type: 'string' }, 'no-progress': { type: 'boolean' },
+      check: { type: 'string' }, jobs: { type: 'string' }, steps: { type: 'string' }, 'data-root': { type: 'string' }, 'record-matrix': { type: 'string' }, 'no-progress': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     }, USAGE);
     if (flags.help) {
@@ -66,7 +69,8 @@ export const command: Command = {
     if (typeof flags.steps === 'string') ensureWritableFolder(flags.steps);
     if (typeof flags['record-matrix'] === 'string') ensureWritableFile(flags['record-matrix']);
     // Everything in the config is checked before any data is read (a ConfigError exits 2).
-    const config: ExperimentConfig = loadCheckedExperiment(configPath);
+    const dataRoot = typeof flags['data-root'] === 'string' ? flags['data-root'] : undefined;
+    const config: ExperimentConfig = loadCheckedExperiment(configPath, { dataRoot });
     const seeds = typeof flags.seeds === 'string' ? flags.seeds.split(',').map((s) => {
       const n = Number(s);
       if (!Number.isInteger(n)) throw new UsageError(`--seeds: '${s}' is not an integer`, USAGE);
@@ -80,7 +84,7 @@ export const command: Command = {
     if (matrixPath && !existsSync(matrixPath)) throw new UsageError(`reproduction matrix ${matrixPath} not found`, USAGE);
     // Every message goes to OUT/run.log; a terminal shows one progress bar, a pipe or --no-progress every line.
     const results = await runExperiment(configPath, {
-      outDir: out, only, seeds, jobs, stepsDir: typeof flags.steps === 'string' ? flags.steps : undefined,
+      outDir: out, only, seeds, jobs, dataRoot, stepsDir: typeof flags.steps === 'string' ? flags.steps : undefined,
       progress: flags['no-progress'] ? 'none' : 'auto', display: flags['no-progress'] ? 'lines' : 'auto',
     });
     console.log(`wrote ${join(out, 'results.json')}, report.md, report.html (${results.elapsed_s.toFixed(0)} s)`);

@@ -16,6 +16,13 @@ export const DataSchema = z.strictObject({
    * more row per system and one more paired test per comparison (lib/pipeline/directions.ts).
    */
   reverse: z.boolean().default(false),
+  /**
+   * Folder of the full-scale datasets in their official layout (lib/data/officialLayout.ts): with
+   * it, train/test may name msmarco-passage/train, msmarco-passage/dev/small, trec-dl19-passage,
+   * trec-dl20-passage, nq-dpr/train and nq-dpr/test. Relative to the config's folder;
+   * `reproduce --data-root DIR` sets it.
+   */
+  root: z.string().min(1).optional(),
   /** Held-out slice of the labelled training queries (assistant replacement, monitoring). */
   heldOut: z.strictObject({ fraction: z.number().gt(0).lt(1).default(0.2), seed: z.number().int().default(0) }).prefault({}),
   /**

@@ -24,6 +24,9 @@ export function loadExperimentConfig(path: string): ExperimentConfig {
 function withAbsolutePaths(raw: unknown, baseDir: string): unknown {
   const out = resolveModelPathsIn(raw, baseDir);
   if (typeof out !== 'object' || out === null || Array.isArray(out)) return out;
-  const o = out as Record<string, unknown>;
-  return 'datasets' in o ? { ...o, datasets: resolveDatasetPathsIn(o.datasets, baseDir) } : o;
+  let o = out as Record<string, unknown>;
+  if ('datasets' in o) o = { ...o, datasets: resolveDatasetPathsIn(o.datasets, baseDir) };
+  const data = o.data as Record<string, unknown> | undefined;
+  if (typeof data === 'object' && data !== null && typeof data.root === 'string' && data.root !== '') o = { ...o, data: { ...data, root: resolve(baseDir, data.root) } };
+  return o;
 }

@@ -44,6 +44,8 @@ export function datasetResolver(specs: DatasetSpecs, baseDir: string): DatasetRe
     return Promise.reject(new UnknownDatasetError(name, names()));
   };
   const uncached = async (name: string, opts: LoadDatasetOptions): Promise<Dataset> => {
+    // A declared name is itself first (the official layout's names contain '/'), then NAME/part.
+    if (declared.has(name)) return loadWhole(name, opts);
     const m = /^(.+)\/([^/]+)$/.exec(name);
     if (!m) return loadWhole(name, opts);
     const [, base, part] = m as unknown as [string, string, string];

@@ -9,6 +9,7 @@ import { baseConfig, findRow, systemConfig, type ExperimentConfig } from '../con
 import { scorerFor } from './scorers';
 import { disposeScorers } from '../assistants/scorers/create';
 import { candidateSystems, loadSplit } from './splits';
+import { withOfficialLayout } from '../data/officialLayout';
 
 /** Options of {@link experimentAssistantsReport}. */
 export interface ExperimentAssistantsOptions {
@@ -23,7 +24,7 @@ export interface ExperimentAssistantsOptions {
 export async function experimentAssistantsReport(experiment: ExperimentConfig, opts: ExperimentAssistantsOptions = {}): Promise<AssistantsReport & { table: ScoreTable }> {
   const config = opts.row === undefined ? baseConfig(experiment) : systemConfig(experiment, findRow(experiment, opts.row));
   if (config.assistants.length === 0) throw new Error(`${config.name}: the assistants report needs at least one assistant`);
-  const split = await loadSplit(config.data.train, candidateSystems(config), config.data.candidates.depth, config.datasets);
+  const split = await loadSplit(config.data.train, candidateSystems(config), config.data.candidates.depth, withOfficialLayout(config.datasets, config.data.root));
   const byQuery = new Map([...split.candidates.byQuery].filter(([, l]) => l.length >= 2));
   const teacher = await scorerFor(config.teacher, split);
   const assistants = await Promise.all(config.assistants.map((a) => scorerFor(a, split)));

@@ -31,6 +31,8 @@ export interface RunExperimentOptions {
   readonly display?: RunLogMode;
   /** Folder of the steps and caches (default: outDir); experiments sharing one reuse each other's steps. */
   readonly stepsDir?: string;
+  /** Folder of the full-scale datasets in their official layout (replaces the config's data.root). */
+  readonly dataRoot?: string;
   /** Write results.json, report.md/html and figures (default true). */
   readonly write?: boolean;
 }
@@ -44,7 +46,7 @@ export async function defaultJobs(): Promise<number> {
 /** Runs the experiment in `configPath` into `opts.outDir`; finished steps are reused. */
 export async function runExperiment(configPath: string, opts: RunExperimentOptions): Promise<ReproduceResults> {
   const started = Date.now();
-  const config: ExperimentConfig = loadCheckedExperiment(configPath);
+  const config: ExperimentConfig = loadCheckedExperiment(configPath, { dataRoot: opts.dataRoot });
   const outDir = ensureWritableFolder(opts.outDir);
   const runLog: RunLog | undefined = opts.log ? undefined : createRunLog({ file: join(outDir, 'run.log'), mode: opts.display ?? 'auto' });
   const log = opts.log ?? runLog!;

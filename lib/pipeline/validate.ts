@@ -3,11 +3,13 @@
  * measure parser, the dataset registry or the student's architecture schema. Every problem is
  * reported with its key path in one ConfigError, before any data is loaded.
  */
+import { resolve } from 'node:path';
 import { ConfigError, loadExperimentConfig, systemConfig, type ExperimentConfig, type MethodConfig } from '../config';
 import { datasetResolver } from '../data/resolver';
 import { parseMeasure } from '../eval/parse';
 import { DEFAULT_STUDENT, DISTILBERT_BASE, StudentConfigSchema } from '../models/config';
 import { LexicalConfigSchema } from '../models/lexical/config';
+import { withOfficialLayout } from '../data/officialLayout';
 
 const STUDENT_KEYS = new Set(Object.keys(StudentConfigSchema.shape));
 const LEXICAL_KEYS = new Set(Object.keys(LexicalConfigSchema.shape));
@@ -15,7 +17,7 @@ const LEXICAL_KEYS = new Set(Object.keys(LexicalConfigSchema.shape));
 /** Problems of one method configuration, each as "key.path: message" under `prefix`. */
 export function methodIssues(config: MethodConfig, prefix = ''): string[] {
   const issues: string[] = [];
-  const known = new Set(datasetResolver(config.datasets, process.cwd()).names());
+  const known = new Set(datasetResolver(withOfficialLayout(config.datasets, config.data.root), process.cwd()).names());
   for (const part of ['train', 'test'] as const) {
     config.data[part].forEach((name, i) => {
       if (!known.has(name)) issues.push(`${prefix}data.${part}.${i}: unknown dataset '${name}' (known: ${[...known].join(', ')})`);
@@ -49,9 +51,10 @@ export function checkExperiment(experiment: ExperimentConfig, source = experimen
   if (base.length + rowOnly.length > 0) throw new ConfigError(source, [...base, ...rowOnly]);
 }
 
-/** Reads, parses and checks an experiment config file (everything validated before work). */
-export function loadCheckedExperiment(path: string): ExperimentConfig {
-  const experiment = loadExperimentConfig(path);
+/** Reads, parses and checks an experiment config file (everything validated before work); `dataRoot` replaces its data.root. */
+export function loadCheckedExperiment(path: string, opts: { readonly dataRoot?: string } = {}): ExperimentConfig {
+  const loaded = loadExperimentConfig(path);
+  const experiment = opts.dataRoot === undefined ? loaded : { ...loaded, data: { ...loaded.data, root: resolve(opts.dataRoot) } };
   checkExperiment(experiment, path);
   return experiment;
 }

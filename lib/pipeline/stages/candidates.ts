@@ -8,6 +8,7 @@ import type { QueryId } from '../../data/types';
 import { Rng } from '../../random/rng';
 import { allModels } from '../scorers';
 import { candidateSystems, labelledQueries, loadSplit, type Split } from '../splits';
+import { withOfficialLayout } from '../../data/officialLayout';
 
 /** The training data every row shares. */
 export interface TrainingCandidates {
@@ -28,7 +29,7 @@ export async function buildCandidates(experiment: ExperimentConfig): Promise<Tra
   const wanted = [...new Set(every.flatMap((c) => candidateSystems(c)))];
   // No model has a run (model folders only): every run the data has, as for a test split.
   const all = wanted.length === 0;
-  const train = await loadSplit(experiment.data.train, all ? 'all' : wanted, experiment.data.candidates.depth, experiment.datasets);
+  const train = await loadSplit(experiment.data.train, all ? 'all' : wanted, experiment.data.candidates.depth, withOfficialLayout(experiment.datasets, experiment.data.root));
   if (train.candidates.byQuery.size === 0) {
     throw new Error(`training split ${train.name}: no query has candidates (runs ${[...train.runs.keys()].join(', ') || 'none'}); list runs with candidate lists in data.candidates.runs`);
   }
@@ -49,7 +50,7 @@ export function holdOut(train: Split, experiment: ExperimentConfig): QueryId[] {
 /** The test splits; refuses to run when a test query is also a training query. */
 export async function loadTestSplits(experiment: ExperimentConfig, train: Split): Promise<Split[]> {
   const tests: Split[] = [];
-  for (const name of experiment.data.test) tests.push(await loadSplit([name], 'all', experiment.data.candidates.testDepth, experiment.datasets));
+  for (const name of experiment.data.test) tests.push(await loadSplit([name], 'all', experiment.data.candidates.testDepth, withOfficialLayout(experiment.datasets, experiment.data.root)));
   const testIds = new Set(tests.flatMap((t) => [...t.queries.queries.keys()]));
   const leak = [...train.queries.queries.keys()].filter((q) => testIds.has(q));
   if (leak.length > 0) throw new Error(`test queries appear in the training split (${leak.slice(0, 5).join(', ')}): refusing to run`);
