@@ -22,6 +22,11 @@ export const EvaluationSchema = z.strictObject({
    * `testDepth` per query by exact inner product. Bundled run rows are evaluated as published in both.
    */
   mode: z.enum(EVAL_MODES).default('rerank'),
+  /**
+   * How `Answer@k` measures (DPR's top-k answer accuracy, the paper's NQ "R@k") match answers:
+   * `dpr-tokens` as DPR's has_answer (its SimpleTokenizer's tokens), `normalized` as SQuAD's normalisation.
+   */
+  answerMatch: z.enum(['dpr-tokens', 'normalized']).default('dpr-tokens'),
 });
 /** A validated evaluation choice. */
 export type EvaluationConfig = z.output<typeof EvaluationSchema>;

@@ -80,3 +80,40 @@ export function topKAccuracy(run: Run, queries: QuerySet, collection: Collection
   ks.forEach((k, j) => { accuracy[String(k)] = questions ? hitsAt[j]! / questions : 0; });
   return { accuracy, questions, missingFromRun, unknownPassages, withoutAnswers };
 }
+
+/** `Answer@k`: DPR's top-k answer accuracy of one question (1 when a top-k passage contains an answer). */
+const ANSWER_MEASURE = /^Answer@([1-9]\d*)$/;
+
+/** The k of an `Answer@k` measure name, or undefined for any other name. */
+export function answerMeasureDepth(name: string): number | undefined {
+  const m = ANSWER_MEASURE.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Per question with answers, `Answer@k` ∈ {0, 1} for each requested k — the per-query form of
+ * {@link topKAccuracy} (same ranking, same matching; a question the run lacks scores 0), so answer
+ * accuracy gets paired tests like any measure. Its mean over the questions is DPR's top-k accuracy.
+ */
+export function answerHitsPerQuery(
+  run: Run, queries: QuerySet, collection: Collection, measures: readonly string[], mode: AnswerMatchMode = 'dpr-tokens',
+): Map<QueryId, Record<string, number>> {
+  const ks = measures.map((m) => {
+    const k = answerMeasureDepth(m);
+    if (k === undefined) throw new Error(`'${m}' is not an Answer@k measure`);
+    return k;
+  });
+  const maxK = Math.max(...ks);
+  const out = new Map<QueryId, Record<string, number>>();
+  for (const [qid, q] of queries.queries) {
+    if (!q.answers || q.answers.length === 0) continue;
+    const ranked = rankEntries(run.byQuery.get(qid) ?? []).slice(0, maxK);
+    let first = Infinity;
+    for (let i = 0; i < ranked.length; i++) {
+      const p = collection.passages.get(ranked[i]!.docId);
+      if (p && hasAnswer(p.title ? `${p.title} ${p.text}` : p.text, q.answers, mode)) { first = i; break; }
+    }
+    out.set(qid, Object.fromEntries(measures.map((m, j) => [m, first < ks[j]! ? 1 : 0])));
+  }
+  return out;
+}

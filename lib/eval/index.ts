@@ -4,7 +4,7 @@ export { parseMeasure, parseMeasureList, measureHelp, MeasureSyntaxError, type P
 export { MEASURES, type MeasureDefinition } from './measures';
 export { compareTrecDocIds, compareByScore, rankEntries, type RankingOrder } from './order';
 export { prepareQrels, prepareQuery, numRelevant, UNJUDGED, type JudgedQuery, type PreparedQuery } from './prepared';
-export { hasAnswer, answerTokens, topKAccuracy, type AnswerMatchMode, type TopKAccuracy } from './answers';
+export { hasAnswer, answerTokens, topKAccuracy, answerHitsPerQuery, answerMeasureDepth, type AnswerMatchMode, type TopKAccuracy } from './answers';
 export {
   pairedValues, pairedTTest, randomizationTest, seededRandom,
   type PairedValues, type PairedTestResult, type TTestResult, type RandomizationOptions, type RandomizationResult,

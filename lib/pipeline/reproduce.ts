@@ -4,11 +4,11 @@
  * report.md + report.html with figures, and the manifest of every step. Re-running resumes.
  */
 import { join } from 'node:path';
-import { buildCandidates, holdOut, loadTestSplits } from './stages/candidates';
+import { buildCandidates, holdOut, loadTestSplits, sharedQueries } from './stages/candidates';
 import { scoreCandidates } from './stages/score';
 import { backendReport, initBackend, type BackendReport } from '../backend';
 import type { QueryId, Run } from '../data/types';
-import { evaluate } from '../eval';
+import { answerHitsPerQuery, answerMeasureDepth, evaluate, type AnswerMatchMode } from '../eval';
 import { sha256 } from '../io';
 import { loadStudentCheckpoint, withStudentEncoder } from '../models';
 import type { ProgressMode } from '../train';
@@ -116,14 +116,24 @@ export function aggregate(o: RowOutcome, measures: readonly string[]): MainTable
   return { system: o.system, dataset: o.dataset, metrics, std, seeds: seeds.length };
 }
 
-/** The test queries with text and at least one judgment: the ones a retrieve-mode evaluation searches for. */
+/** The test queries a retrieve-mode evaluation searches for: those with judgments, or with answers (DPR test sets have no qrels). */
 function judgedQueries(split: Split): QueryId[] {
-  return [...split.queries.queries.keys()].filter((q) => split.qrels?.judgments.has(q));
+  return [...split.queries.queries.entries()].filter(([q, v]) => split.qrels?.judgments.has(q) || (v.answers?.length ?? 0) > 0).map(([q]) => q);
 }
 
-function perQuery(split: Split, run: Run, measures: readonly string[], relLevel: number): Record<QueryId, Record<string, number>> {
-  const r = evaluate(split.qrels!, run, [...measures], { relLevel });
-  return Object.fromEntries(r.perQuery);
+/**
+ * Per-query values of `run` on a test split: trec_eval measures from its qrels, `Answer@k` from its
+ * questions' answers (both where a split has both: a query then needs judgments and answers).
+ */
+function perQuery(split: Split, run: Run, measures: readonly string[], relLevel: number, answerMatch: AnswerMatchMode): Record<QueryId, Record<string, number>> {
+  const answer = measures.filter((m) => answerMeasureDepth(m) !== undefined);
+  const trec = measures.filter((m) => answerMeasureDepth(m) === undefined);
+  if (trec.length > 0 && !split.qrels) throw new Error(`test split ${split.name} has no judgments for ${trec.join(', ')} (answer accuracy needs Answer@k measures)`);
+  const byTrec = trec.length > 0 ? evaluate(split.qrels!, run, [...trec], { relLevel }).perQuery : undefined;
+  const byAnswer = answer.length > 0 ? answerHitsPerQuery(run, split.queries, split.collection, answer, answerMatch) : undefined;
+  if (byAnswer && byAnswer.size === 0) throw new Error(`test split ${split.name}: no query has answers for ${answer.join(', ')}`);
+  const ids = byTrec && byAnswer ? [...byTrec.keys()].filter((q) => byAnswer.has(q)) : [...(byTrec ?? byAnswer)!.keys()];
+  return Object.fromEntries(ids.map((q) => [q, { ...byTrec?.get(q), ...byAnswer?.get(q) }]));
 }
 
 /** What one direction produced. */
@@ -206,7 +216,8 @@ async function reproduceDirection(
   // Loader warnings of every split, logged once here and kept in results.json.
   const warnings: Record<string, readonly string[]> = Object.fromEntries([train, ...tests].map((s) => [s.name, s.warnings]));
   for (const [name, ws] of Object.entries(warnings)) for (const w of ws) log(`  note (${name}): ${w}`);
-  const testQueryIds = tests.flatMap((t) => [...t.queries.queries.keys()]);
+  // Test queries in the training split's id space (the same id and text): what held-out slices and the assistant pool must never touch.
+  const testQueryIds = sharedQueries(train, tests);
   const leak = heldOut.filter((q) => testQueryIds.includes(q));
   if (leak.length > 0) throw new Error(`held-out queries are test queries (${leak.slice(0, 5).join(', ')}): refusing to run`);
 
@@ -225,7 +236,7 @@ async function reproduceDirection(
         for (const [i, test] of tests.entries()) {
           const run = test.runs.get(spec.run ?? spec.name);
           if (!run) throw new Error(`row '${spec.name}': ${test.name} has no run '${spec.run ?? spec.name}'`);
-          (mine[i].perSeed as Record<string, unknown>)[String(seed)] = perQuery(test, run, measures, testRelLevel(experiment.eval, test.name));
+          (mine[i].perSeed as Record<string, unknown>)[String(seed)] = perQuery(test, run, measures, testRelLevel(experiment.eval, test.name), experiment.eval.answerMatch);
         }
         continue;
       }
@@ -243,7 +254,10 @@ async function reproduceDirection(
       for (const [i, test] of tests.entries()) {
         const level = testRelLevel(experiment.eval, test.name);
         // The re-ranking key is as before the retrieve mode existed, so earlier steps stay valid.
-        const how = mode === 'retrieve' ? { mode, depth: experiment.data.candidates.testDepth } : {};
+        const how = {
+          ...(mode === 'retrieve' ? { mode, depth: experiment.data.candidates.testDepth } : {}),
+          ...(measures.some((m) => answerMeasureDepth(m) !== undefined) ? { answerMatch: experiment.eval.answerMatch } : {}),
+        };
         const step = await store.run('test-eval', { model: finalKey, test: test.name, testContent: test.contentHash, measures, relLevel: level, ...how }, async () => {
           const model = modelDir
             ? (await loadStudentCheckpoint(modelDir)).model
@@ -252,7 +266,7 @@ async function reproduceDirection(
             const run = mode === 'retrieve'
               ? await retrieveWithStudent(model, test, judgedQueries(test), experiment.data.candidates.testDepth, cacheDir, spec.name)
               : await withStudentEncoder(model, (encoder) => rerankCandidates(encoder, test, [...test.candidates.byQuery.keys()], { name: spec.name, cacheDir }));
-            return perQuery(test, run, measures, level);
+            return perQuery(test, run, measures, level, experiment.eval.answerMatch);
           } finally {
             model.dispose();
           }

@@ -12,7 +12,7 @@ import { exportStudent, loadStudentCheckpoint } from '../models';
 import { DivergenceError, divergenceGuard } from '../train/trainer';
 import type { ProgressMode } from '../train';
 import { runMethod, timelessRecord, type IterationSummary } from './method';
-import { buildCandidates, holdOut, loadTestSplits } from './stages/candidates';
+import { buildCandidates, holdOut, loadTestSplits, sharedQueries } from './stages/candidates';
 import { scoreCandidates } from './stages/score';
 import { StepStore } from './steps';
 import { directionsOf } from './directions';
@@ -60,7 +60,7 @@ export async function trainRow(configured: ExperimentConfig, rowName: string, op
   let result;
   try {
     result = await runMethod(config, seed, {
-      store, train: data.train, heldOut, testQueryIds: tests.flatMap((t) => [...t.queries.queries.keys()]), scored,
+      store, train: data.train, heldOut, testQueryIds: sharedQueries(data.train, tests), scored,
       cacheDir: join(outDir, 'cache', 'embeddings'), log, progress: opts.progress,
     });
   } catch (e) {

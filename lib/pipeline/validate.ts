@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, loadExperimentConfig, systemConfig, type ExperimentConfig, type MethodConfig } from '../config';
 import { datasetResolver } from '../data/resolver';
+import { answerMeasureDepth } from '../eval/answers';
 import { parseMeasure } from '../eval/parse';
 import { DEFAULT_STUDENT, DISTILBERT_BASE, StudentConfigSchema } from '../models/config';
 import { LexicalConfigSchema } from '../models/lexical/config';
@@ -24,6 +25,7 @@ export function methodIssues(config: MethodConfig, prefix = ''): string[] {
     });
   }
   config.eval.metrics.forEach((m, i) => {
+    if (answerMeasureDepth(m) !== undefined) return;
     try {
       parseMeasure(m);
     } catch (e) {

@@ -47,12 +47,24 @@ export function holdOut(train: Split, experiment: ExperimentConfig): QueryId[] {
   return new Rng(experiment.data.heldOut.seed).sample(labelled, n).sort();
 }
 
+/**
+ * Test queries that are training queries too, as ids of the training split: the same id with the
+ * same text. An id alone does not name one query across files — DPR numbers each file's questions
+ * from 0, so NQ train question 3 and NQ test question 3 are different questions.
+ */
+export function sharedQueries(train: Split, tests: readonly Split[]): QueryId[] {
+  const out = new Set<QueryId>();
+  for (const t of tests) {
+    for (const [id, q] of t.queries.queries) if (train.queries.queries.get(id)?.text === q.text) out.add(id);
+  }
+  return [...out];
+}
+
 /** The test splits; refuses to run when a test query is also a training query. */
 export async function loadTestSplits(experiment: ExperimentConfig, train: Split): Promise<Split[]> {
   const tests: Split[] = [];
   for (const name of experiment.data.test) tests.push(await loadSplit([name], 'all', experiment.data.candidates.testDepth, withOfficialLayout(experiment.datasets, experiment.data.root)));
-  const testIds = new Set(tests.flatMap((t) => [...t.queries.queries.keys()]));
-  const leak = [...train.queries.queries.keys()].filter((q) => testIds.has(q));
+  const leak = sharedQueries(train, tests);
   if (leak.length > 0) throw new Error(`test queries appear in the training split (${leak.slice(0, 5).join(', ')}): refusing to run`);
   return tests;
 }

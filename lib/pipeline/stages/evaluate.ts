@@ -4,6 +4,7 @@
  * training queries' candidates serves this evaluation, the student's assistant column and the
  * got-wrong search.
  */
+import { answerMeasureDepth } from '../../eval/answers';
 import type { MethodConfig } from '../../config';
 import type { QueryId, Run } from '../../data/types';
 import { evaluate } from '../../eval';
@@ -19,7 +20,8 @@ export interface HeldOutEvaluation {
 
 /** Measures of the held-out evaluation: nDCG@10 (replacement decides by it) and the config's. */
 export function heldOutMeasures(config: MethodConfig): string[] {
-  return [...new Set(['nDCG@10', ...config.eval.metrics])];
+  // Answer@k needs answer strings, which training queries need not have: held-out quality is judged by qrels.
+  return [...new Set(['nDCG@10', ...config.eval.metrics.filter((m) => answerMeasureDepth(m) === undefined)])];
 }
 
 /** Mean measures of `run` over `queryIds` only. */
