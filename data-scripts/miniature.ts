@@ -18,8 +18,9 @@
  * and nothing resembles the real data. Usage:
  *   npx tsx data-scripts/miniature.ts --out DIR [--passages 2000] [--seed 1] [--systems A,B,C]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 /** Options of the miniature writers. */
 export interface MiniatureOptions {
@@ -226,6 +227,17 @@ export function writeNqMiniature(root: string, opts: MiniatureOptions = {}): Min
   return { root, files, passages: n, queries: { 'nq-dpr/train': train.length, 'nq-dpr/test': test.length } };
 }
 
+/**
+ * Writes ROOT/SHA256SUMS (`sha256  path` per file, sha256sum's format) for the files of these
+ * summaries: the manifest `fetch.ts --mirror` verifies a download of the miniature against.
+ */
+export function writeManifest(root: string, summaries: readonly MiniatureSummary[]): string {
+  const lines = summaries.flatMap((s) => s.files).map((f) => `${createHash('sha256').update(readFileSync(f)).digest('hex')}  ${relative(root, f).split('\\').join('/')}`).sort((a, b) => a.slice(66).localeCompare(b.slice(66)));
+  const path = join(root, 'SHA256SUMS');
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
 function main(argv: string[]): void {
   const get = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);
@@ -242,9 +254,11 @@ function main(argv: string[]): void {
     seed: get('--seed') ? Number(get('--seed')) : undefined,
     systems: get('--systems')?.split(',').filter(Boolean),
   };
-  for (const s of [writeMsmarcoMiniature(out, opts), writeNqMiniature(out, opts)]) {
+  const summaries = [writeMsmarcoMiniature(out, opts), writeNqMiniature(out, opts)];
+  for (const s of summaries) {
     process.stdout.write(`${s.root}: ${s.passages} passages, ${Object.entries(s.queries).map(([k, v]) => `${k} ${v} queries`).join(', ')}, ${s.files.length} files\n`);
   }
+  process.stdout.write(`manifest: ${writeManifest(out, summaries)}\n`);
 }
 
 if (require.main === module) main(process.argv.slice(2));
