@@ -9,7 +9,7 @@ import { initBackend } from '../backend';
 import { readJsonlCollection } from '../data/jsonl';
 import { readTsvCollection, readTsvQueries } from '../data/tsv';
 import { writeTrecRun } from '../data/trec';
-import type { Collection, Run } from '../data/types';
+import type { Collection } from '../data/types';
 import { existsSync } from 'node:fs';
 import { searchShards } from '../retrieval/shards';
 import { ensureWritableFile, ensureWritableFolder, lockFile } from '../io';
@@ -64,8 +64,7 @@ export const command: Command = {
         try {
           const queries = [...qLoaded.value.queries.values()];
           const q = await withFastEncoder(encoder, (e) => e.encode(queries.map((x) => x.text), 'query'));
-          const merged = searchShards(q, shards, k);
-          const run: Run = { name: tag, byQuery: new Map(queries.map((x, i) => [x.id, merged.ids[i]!.map((d, r) => ({ docId: d, score: merged.scores[i]![r]!, rank: r + 1 }))])) };
+          const run = searchShards(tag, queries.map((x) => x.id), q, shards, k);
           await writeTrecRun(out, run, tag);
           process.stderr.write(`wrote ${run.byQuery.size} queries × top ${k} over ${shards.length} shard(s) to ${out}\n`);
         } finally {

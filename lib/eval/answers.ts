@@ -2,7 +2,7 @@
  * DPR-style top-k answer accuracy for open-domain QA: a question counts as answered at k when one of
  * its top-k passages contains one of its answers as a token sequence after normalisation.
  */
-import type { Collection, DocId, QueryId, QuerySet, Run } from '../data/types';
+import type { Collection, QueryId, QuerySet, Run, RunEntry } from '../data/types';
 import { rankEntries } from './order';
 
 /** `normalized` (default): lower-case, accents stripped (NFD), punctuation and articles removed,
@@ -52,6 +52,23 @@ export interface TopKAccuracy {
   readonly withoutAnswers: QueryId[];
 }
 
+/**
+ * 0-based rank of the first of the top `maxK` entries (trec_eval order) whose passage (title and
+ * text) contains an answer, Infinity when none does; passages missing from the collection are counted.
+ */
+function firstAnswerRank(
+  entries: readonly RunEntry[], answers: readonly string[], collection: Collection, maxK: number, mode: AnswerMatchMode,
+): { first: number; unknownPassages: number } {
+  const ranked = rankEntries(entries).slice(0, maxK);
+  let unknownPassages = 0;
+  for (let i = 0; i < ranked.length; i++) {
+    const p = collection.passages.get(ranked[i]!.docId);
+    if (!p) { unknownPassages += 1; continue; }
+    if (hasAnswer(p.title ? `${p.title} ${p.text}` : p.text, answers, mode)) return { first: i, unknownPassages };
+  }
+  return { first: Infinity, unknownPassages };
+}
+
 /** DPR top-k retrieval accuracy of `run` over the questions with answers; ranking in trec_eval score order. */
 export function topKAccuracy(run: Run, queries: QuerySet, collection: Collection, ks: readonly number[], mode: AnswerMatchMode = 'normalized'): TopKAccuracy {
   const maxK = Math.max(...ks);
@@ -66,14 +83,9 @@ export function topKAccuracy(run: Run, queries: QuerySet, collection: Collection
     questions += 1;
     const entries = run.byQuery.get(qid);
     if (!entries) { missingFromRun.push(qid); continue; }
-    const ranked: DocId[] = rankEntries(entries).slice(0, maxK).map((e) => e.docId);
-    let first = Infinity;
-    for (let i = 0; i < ranked.length; i++) {
-      const p = collection.passages.get(ranked[i]!);
-      if (!p) { unknownPassages += 1; continue; }
-      const text = p.title ? `${p.title} ${p.text}` : p.text;
-      if (hasAnswer(text, q.answers, mode)) { first = i; break; }
-    }
+    const hit = firstAnswerRank(entries, q.answers, collection, maxK, mode);
+    unknownPassages += hit.unknownPassages;
+    const first = hit.first;
     ks.forEach((k, j) => { if (first < k) hitsAt[j] = hitsAt[j]! + 1; });
   }
   const accuracy: Record<string, number> = {};
@@ -107,12 +119,7 @@ export function answerHitsPerQuery(
   const out = new Map<QueryId, Record<string, number>>();
   for (const [qid, q] of queries.queries) {
     if (!q.answers || q.answers.length === 0) continue;
-    const ranked = rankEntries(run.byQuery.get(qid) ?? []).slice(0, maxK);
-    let first = Infinity;
-    for (let i = 0; i < ranked.length; i++) {
-      const p = collection.passages.get(ranked[i]!.docId);
-      if (p && hasAnswer(p.title ? `${p.title} ${p.text}` : p.text, q.answers, mode)) { first = i; break; }
-    }
+    const { first } = firstAnswerRank(run.byQuery.get(qid) ?? [], q.answers, collection, maxK, mode);
     out.set(qid, Object.fromEntries(measures.map((m, j) => [m, first < ks[j]! ? 1 : 0])));
   }
   return out;

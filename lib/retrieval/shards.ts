@@ -5,6 +5,7 @@
  * the single-matrix result: hits by score descending, ties by global row (shard order, then row).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import type { QueryId, Run } from '../data/types';
 import type { EmbeddingMatrix } from '../models/types';
 import { readNpy } from './npy';
 import { exactTopK, type TopKHits } from './topk';
@@ -34,14 +35,8 @@ export function idsPathOf(npyPath: string): string {
   return `${npyPath.replace(/\.npy$/, '')}.ids.txt`;
 }
 
-/** Top-k hits over several shard files, each with its ids: passage ids and scores per query, best first. */
-export interface MergedHits {
-  readonly ids: string[][];
-  readonly scores: Float32Array[];
-}
-
-/** Exact top `k` of every query over the shards in order (one shard in memory at a time). */
-export function searchShards(queries: EmbeddingMatrix, shardPaths: readonly string[], k: number): MergedHits {
+/** The run of exact top `k` passages of every query over the shards in order (one shard in memory at a time). */
+export function searchShards(name: string, queryIds: readonly QueryId[], queries: EmbeddingMatrix, shardPaths: readonly string[], k: number): Run {
   const best = Array.from({ length: queries.rows }, () => [] as Array<{ id: string; score: number; row: number }>);
   let offset = 0;
   for (const path of shardPaths) {
@@ -60,5 +55,5 @@ export function searchShards(queries: EmbeddingMatrix, shardPaths: readonly stri
     });
     offset += matrix.rows;
   }
-  return { ids: best.map((l) => l.map((e) => e.id)), scores: best.map((l) => Float32Array.from(l, (e) => e.score)) };
+  return { name, byQuery: new Map(queryIds.map((q, i) => [q, best[i]!.map((e, r) => ({ docId: e.id, score: e.score, rank: r + 1 }))])) };
 }

@@ -13,11 +13,10 @@ import { command as search } from '../../lib/cli/search';
 import { UsageError } from '../../lib/cli/args';
 import { loadDataset } from '../../lib/data/registry';
 import { readTrecRun } from '../../lib/data/trec';
-import { createDualEncoder, saveHfModel } from '../../lib/models';
 import { readNpy } from '../../lib/retrieval/npy';
 import { exactTopK } from '../../lib/retrieval/topk';
 import { parseShard, shardRange } from '../../lib/retrieval/shards';
-import { bertTokenizer, TINY } from '../models/helpers';
+import { writeTinyHfStudent } from '../models/helpers';
 
 describe('cli: encode --shard i/n and search --shards', function () {
   this.timeout(120000);
@@ -33,9 +32,7 @@ describe('cli: encode --shard i/n and search --shards', function () {
     const passages = [...dl19.collection.passages.values()].slice(0, 600);
     writeFileSync(join(dir, 'corpus.tsv'), passages.map((p) => `${p.id}\t${p.text.replace(/\s+/g, ' ')}\n`).join(''));
     writeFileSync(join(dir, 'queries.tsv'), [...dl19.queries.queries.values()].slice(0, 12).map((q) => `${q.id}\t${q.text}\n`).join(''));
-    const m = createDualEncoder({ ...TINY, pooling: 'mean', similarity: 'dot' }, bertTokenizer(), { seed: 9 });
-    await saveHfModel(m, join(dir, 'model'));
-    m.dispose();
+    await writeTinyHfStudent(join(dir, 'model'), 9, { pooling: 'mean' });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -22,7 +22,7 @@ export const LEXICAL_PARAMS = { query: 'query.term_weight', passage: 'passage.te
 
 const KINDS: readonly TextKind[] = ['query', 'passage'];
 let instanceCounter = 0;
-/** Memory for cached term vectors per encoder (32768 terms at dim 4096: a DL pool's vocabulary). */
+/** Memory for cached term vectors in a process, all encoders together (32768 terms at dim 4096: a DL pool's vocabulary). */
 const CACHE_BYTES = 512 * 2 ** 20;
 
 /**
