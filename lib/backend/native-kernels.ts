@@ -2,7 +2,8 @@
  * Optional native kernels for the wasm backend (native/, built by `npm install` when a C compiler
  * and libopenblas-openmp-dev are present): BatchMatMul through OpenBLAS on every core, Sum over
  * leading axes (bias and LayerNorm gradients) as a BLAS matrix-vector product, row gathers
- * (embedding lookups), and a fused AdamW update (a kernel of its own name, FUSED_ADAMW_KERNEL).
+ * (embedding lookups) and their scatter gradients, large same-shape adds on every core (the two
+ * towers' embedding gradients), and a fused AdamW update (a kernel of its own name, FUSED_ADAMW_KERNEL).
  * They read and write the tensors where they live, in the wasm heap; when the addon is absent or a
  * call falls outside what it handles, the (patched) wasm kernel runs as before.
  * MTA4DPR_NATIVE=0 turns it off; MTA4DPR_THREADS sets its thread count (default: all cores).
@@ -26,6 +27,8 @@ interface NativeAddon {
   setThreads(n: number): void;
   threads(): number;
   axpy?(out: Float32Array, offset: number, c: number, v: Float32Array): void;
+  scatterRows?(heap: ArrayBuffer, updatesOffset: number, indicesOffset: number, count: number, cols: number, outOffset: number, rows: number): number;
+  addSame?(heap: ArrayBuffer, aOffset: number, bOffset: number, outOffset: number, size: number): void;
 }
 
 
@@ -40,7 +43,7 @@ export interface NativeKernelStatus {
 
 const NATIVE = Symbol.for('mta4dpr.nativeKernel');
 /** Kernels the addon replaces, each with the kernel it wraps (called for every case it does not handle). */
-const KERNELS = ['BatchMatMul', 'Sum', 'GatherV2'] as const;
+const KERNELS = ['BatchMatMul', 'Sum', 'GatherV2', 'ScatterNd', 'Add'] as const;
 type NativeKernelName = typeof KERNELS[number];
 const fallbacks = new Map<NativeKernelName, tf.KernelConfig>();
 const sizeOf = tf.util.sizeFromShape;
@@ -137,6 +140,39 @@ function nativeGather(args: KernelArgs): TensorInfo {
   return fallbackOf('GatherV2')(args); // raises tfjs's own out-of-range error
 }
 
+/** The embedding gradient: ScatterNd of whole rows ([count, 1] int32 ids into a float32 [rows, cols]). */
+function nativeScatterNd(args: KernelArgs): TensorInfo {
+  const { indices, updates } = args.inputs;
+  const { shape } = args.attrs as { shape: number[] };
+  const count = indices.shape[0];
+  if (typeof addon!.scatterRows !== 'function' || updates.dtype !== 'float32' || indices.dtype !== 'int32' || indices.shape.length !== 2
+    || indices.shape[1] !== 1 || shape.length !== 2 || updates.shape.length !== 2 || updates.shape[0] !== count || updates.shape[1] !== shape[1]
+    || count * shape[0] * shape[1] === 0) return fallbackOf('ScatterNd')(args);
+  const out = args.backend.makeOutput([...shape], 'float32');
+  const map = args.backend.dataIdMap;
+  const bad = addon!.scatterRows(heapOf(args.backend), map.get(updates.dataId).memoryOffset, map.get(indices.dataId).memoryOffset, count, shape[1],
+    map.get(out.dataId).memoryOffset, shape[0]);
+  if (bad < 0) return out;
+  args.backend.disposeData(out.dataId);
+  // The stock wasm kernel writes outside the heap for such an id (it corrupts the backend): fail here.
+  const id = (args.backend as unknown as { readSync(d: object): Int32Array }).readSync(indices.dataId)[bad];
+  throw new Error(`scatterND: index ${id} at position ${bad} is not in [0, ${shape[0] - 1}]`);
+}
+
+/** Below this many elements the wasm Add is as fast as a call into the addon. */
+const NATIVE_ADD_MIN = 1 << 18;
+
+function nativeAdd(args: KernelArgs): TensorInfo {
+  const { a, b } = args.inputs;
+  const size = sizeOf(a.shape);
+  if (typeof addon!.addSame !== 'function' || a.dtype !== 'float32' || b.dtype !== 'float32' || size < NATIVE_ADD_MIN
+    || !tf.util.arraysEqual(a.shape, b.shape)) return fallbackOf('Add')(args);
+  const out = args.backend.makeOutput([...a.shape], 'float32');
+  const map = args.backend.dataIdMap;
+  addon!.addSame(heapOf(args.backend), map.get(a.dataId).memoryOffset, map.get(b.dataId).memoryOffset, map.get(out.dataId).memoryOffset, size);
+  return out;
+}
+
 /** Name of the fused AdamW kernel; lib/train/adamw.ts uses it when the active backend has it. */
 export const FUSED_ADAMW_KERNEL = 'Mta4dprFusedAdamW';
 
@@ -160,7 +196,9 @@ function nativeAdamW(args: KernelArgs): TensorInfo[] {
   return outs;
 }
 
-const IMPLEMENTATIONS: Record<NativeKernelName, (args: KernelArgs) => TensorInfo> = { BatchMatMul: nativeBatchMatMul, Sum: nativeSum, GatherV2: nativeGather };
+const IMPLEMENTATIONS: Record<NativeKernelName, (args: KernelArgs) => TensorInfo> = {
+  BatchMatMul: nativeBatchMatMul, Sum: nativeSum, GatherV2: nativeGather, ScatterNd: nativeScatterNd, Add: nativeAdd,
+};
 
 function fallbackOf(name: NativeKernelName): (args: KernelArgs) => TensorInfo {
   return fallbacks.get(name)!.kernelFunc as unknown as (args: KernelArgs) => TensorInfo;

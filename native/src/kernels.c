@@ -285,6 +285,19 @@ static napi_value sum_leading(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The position of the first id outside [0, rows), or -1 (gather and scatter report it to the caller). */
+static int64_t first_bad_index(const int32_t* idx, int64_t count, int64_t rows) {
+  for (int64_t i = 0; i < count; i++)
+    if (idx[i] < 0 || idx[i] >= rows) return i;
+  return -1;
+}
+
+static napi_value int64_value(napi_env env, int64_t v) {
+  napi_value result;
+  CHECK(napi_create_int64(env, v, &result));
+  return result;
+}
+
 /*
  * gatherRows(heap, tableOffset, rows, cols, indicesOffset, count, outOffset): out[i, :] =
  * table[indices[i], :] for int32 indices. Returns -1, or the position of the first index outside
@@ -299,19 +312,11 @@ static napi_value gather_rows(napi_env env, napi_callback_info info) {
   float* out;
   if (!(table = heap_span(env, &c, c.ints[0], 4ull * rows * cols)) || !(idx = heap_span(env, &c, c.ints[3], 4ull * count)) ||
       !(out = heap_span(env, &c, c.ints[5], 4ull * count * cols))) return NULL;
-  int64_t bad = -1;
-  for (int64_t i = 0; i < count; i++) {
-    if (idx[i] < 0 || idx[i] >= rows) {
-      bad = i;
-      break;
-    }
-  }
+  const int64_t bad = first_bad_index(idx, count, rows);
   if (bad < 0) {
     for (int64_t i = 0; i < count; i++) memcpy(out + i * cols, table + (int64_t)idx[i] * cols, sizeof(float) * cols);
   }
-  napi_value result;
-  CHECK(napi_create_int64(env, bad, &result));
-  return result;
+  return int64_value(env, bad);
 }
 
 /*
@@ -399,6 +404,57 @@ static napi_value axpy_f32(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * scatterRows(heap, updatesOffset, indicesOffset, count, cols, outOffset, rows): out = zeros(rows,
+ * cols), then out[indices[i], :] += updates[i, :] for i = 0 … count−1 in order (the embedding
+ * gradient, scatterND's semantics: duplicate ids accumulate). Threads split the columns, so each
+ * element still sums its updates in index order: bit-identical to a serial scatter. Returns -1, or
+ * the position of the first index outside [0, rows) (then out is left zero).
+ */
+static napi_value scatter_rows(napi_env env, napi_callback_info info) {
+  HeapCall c;
+  if (!heap_args(env, info, "scatterRows", 7, 6, &c)) return NULL;
+  const int64_t count = c.ints[2], cols = c.ints[3], rows = c.ints[5];
+  const float* upd;
+  const int32_t* idx;
+  float* out;
+  if (!(upd = heap_span(env, &c, c.ints[0], 4ull * count * cols)) || !(idx = heap_span(env, &c, c.ints[1], 4ull * count)) ||
+      !(out = heap_span(env, &c, c.ints[4], 4ull * rows * cols))) return NULL;
+  memset(out, 0, sizeof(float) * rows * cols);
+  const int64_t bad = first_bad_index(idx, count, rows);
+  if (bad < 0) {
+    const int parts = cols >= 64 ? omp_get_max_threads() : 1;
+#pragma omp parallel for num_threads(parts) schedule(static)
+    for (int p = 0; p < parts; p++) {
+      const int64_t lo = cols * p / parts, hi = cols * (p + 1) / parts;
+      for (int64_t i = 0; i < count; i++) {
+        float* dst = out + (int64_t)idx[i] * cols;
+        const float* src = upd + i * cols;
+        for (int64_t j = lo; j < hi; j++) dst[j] += src[j];
+      }
+    }
+  }
+  return int64_value(env, bad);
+}
+
+/*
+ * addSame(heap, aOffset, bOffset, outOffset, size): out = a + b elementwise in float32 on every
+ * core (the wasm Add is one thread; summing the two towers' 3M-entry embedding gradients is the
+ * largest add of a step). Bit-identical to any other float32 add.
+ */
+static napi_value add_same(napi_env env, napi_callback_info info) {
+  HeapCall c;
+  if (!heap_args(env, info, "addSame", 5, 4, &c)) return NULL;
+  const int64_t size = c.ints[3];
+  const float *a, *b;
+  float* out;
+  if (!(a = heap_span(env, &c, c.ints[0], 4ull * size)) || !(b = heap_span(env, &c, c.ints[1], 4ull * size)) ||
+      !(out = heap_span(env, &c, c.ints[2], 4ull * size))) return NULL;
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < size; i++) out[i] = a[i] + b[i];
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"sgemmBatched", NULL, sgemm_batched, NULL, NULL, NULL, napi_default, NULL},
@@ -410,6 +466,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
       {"threads", NULL, threads, NULL, NULL, NULL, napi_default, NULL},
       {"axpy", NULL, axpy_f32, NULL, NULL, NULL, napi_default, NULL},
+      {"scatterRows", NULL, scatter_rows, NULL, NULL, NULL, napi_default, NULL},
+      {"addSame", NULL, add_same, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
   return exports;

@@ -1,7 +1,7 @@
 /**
  * Native kernels (native/, lib/backend/native-kernels.ts): every case they take equals the stock wasm
  * kernel, the cases they decline still work, errors stay tfjs's own, a training step matches, and
- * the fused AdamW and the lexical encoder's axpy are bit-identical to their JS paths. Skipped where the addon is not built, unless
+ * the embedding-gradient scatter, large adds, the fused AdamW and the lexical encoder's axpy are bit-identical to their JS paths. Skipped where the addon is not built, unless
  * MTA4DPR_NATIVE=required (CI), where a missing addon fails.
  */
 import { strict as assert } from 'node:assert';
@@ -90,6 +90,33 @@ describe('native kernels (OpenBLAS on the wasm heap)', function () {
       assert.equal(maxAbsDiff(stock, native), 0);
       assert.deepEqual(tf.gather(table, tf.tensor1d([2, 1], 'int32'), 1).shape, [50, 2, 4]); // other axis: declined
       assert.throws(() => tf.gather(table, tf.tensor1d([50], 'int32')), /index value 50 is not in \[0, 49\]/);
+    });
+  });
+
+  it('scatterND of embedding rows is bit-identical to the stock kernel (duplicates accumulated in order); an id outside the table is an error', () => {
+    tf.tidy(() => {
+      const updates = tf.randomNormal([40, 100], 0, 1, 'float32', 6);
+      const ids = tf.tensor2d(Array.from({ length: 40 }, (_, i) => (i * 7919) % 23), [40, 1], 'int32'); // repeats
+      const { stock, native } = both(() => tf.scatterND(ids, updates, [30, 100]));
+      assert.deepEqual(native.dataSync(), stock.dataSync());
+      // shapes it does not handle are declined and still right
+      const small = both(() => tf.scatterND(tf.tensor2d([[1, 0]], [1, 2], 'int32'), tf.tensor1d([2.5]), [3, 2]));
+      assert.deepEqual(small.native.arraySync(), small.stock.arraySync());
+      // an id outside the table: a clear error (the stock wasm kernel writes outside the heap)
+      assert.throws(() => tf.scatterND(tf.tensor2d([[0], [30]], [2, 1], 'int32'), tf.ones([2, 100]), [30, 100]), /index 30 at position 1 is not in \[0, 29\]/);
+    });
+  });
+
+  it('large same-shape adds equal the stock kernel; small and broadcast adds are declined and still right', () => {
+    tf.tidy(() => {
+      const a = tf.randomNormal([3000, 100], 0, 1, 'float32', 7);
+      const b = tf.randomNormal([3000, 100], 0, 1, 'float32', 8);
+      const big = both(() => tf.add(a, b));
+      assert.deepEqual(big.native.dataSync(), big.stock.dataSync());
+      const bias = tf.randomNormal([100], 0, 1, 'float32', 9);
+      const broadcast = both(() => tf.add(a, bias));
+      assert.deepEqual(broadcast.native.dataSync(), broadcast.stock.dataSync());
+      assert.deepEqual(tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32')).arraySync(), [4, 6]);
     });
   });
 

@@ -1,10 +1,14 @@
-/** The wasm BatchMatMul patch: same results as the stock kernel (1e-5), idempotent, reversible. */
+/**
+ * The wasm kernel patches: BatchMatMul gives the stock kernel's results (1e-5); Identity and
+ * same-dtype Cast share the input's bytes (equal values, independent lifetimes, no leak); all
+ * idempotent and reversible.
+ */
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { patchWasmKernels, unpatchWasmKernels, wasmKernelsPatched } from '../../lib/backend/wasm-kernels';
 
-describe('backend/wasm BatchMatMul patch', () => {
+describe('backend/wasm kernel patches', () => {
   before(async () => {
     await tf.setBackend('wasm');
   });
@@ -47,5 +51,38 @@ describe('backend/wasm BatchMatMul patch', () => {
     tf.dispose([...g0, ...g1]);
     assert.equal(tf.memory().numBytes, before);
     tf.dispose([a, b]);
+  });
+
+  it('Identity and same-dtype Cast share the bytes; each tensor outlives the other; nothing leaks', () => {
+    patchWasmKernels();
+    const before = tf.memory().numBytes;
+    const x = tf.tensor2d([[1.5, -2], [3, 4.25]]);
+    const buffers = (tf.memory() as { numDataBuffers: number }).numDataBuffers;
+    const c1 = tf.clone(x);
+    const copies = [c1, tf.cast(x, 'float32'), tf.cast(c1, 'float32')];
+    assert.equal((tf.memory() as { numDataBuffers: number }).numDataBuffers, buffers, 'a shared tensor allocates no buffer');
+    x.dispose();
+    for (const c of copies) assert.deepEqual(c.arraySync(), [[1.5, -2], [3, 4.25]]);
+    const ints = tf.cast(copies[0], 'int32'); // a real cast still converts
+    assert.deepEqual(ints.arraySync(), [[1, -2], [3, 4]]);
+    assert.equal(ints.dtype, 'int32');
+    tf.dispose([...copies, ints]);
+    assert.equal(tf.memory().numBytes, before);
+  });
+
+  it('a gradient through saved tensors (clones) equals the stock kernels bit for bit', () => {
+    const grad = (patched: boolean) => {
+      if (patched) patchWasmKernels();
+      else unpatchWasmKernels();
+      return tf.tidy(() => {
+        const x = tf.randomNormal([8, 16], 0, 1, 'float32', 5);
+        return tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.exp(tf.cast(t, 'float32')), tf.sigmoid(t))))(x).dataSync();
+      });
+    };
+    assert.deepEqual(grad(true), grad(false));
+    patchWasmKernels();
+    assert.ok(wasmKernelsPatched());
+    unpatchWasmKernels();
+    assert.ok(!wasmKernelsPatched());
   });
 });
