@@ -3,7 +3,8 @@
  * and libopenblas-openmp-dev are present): BatchMatMul through OpenBLAS on every core, Sum over
  * leading axes (bias and LayerNorm gradients) as a BLAS matrix-vector product, row gathers
  * (embedding lookups) and their scatter gradients, large same-shape adds on every core (the two
- * towers' embedding gradients), and a fused AdamW update (a kernel of its own name, FUSED_ADAMW_KERNEL).
+ * towers' embedding gradients), a fused AdamW update (a kernel of its own name, FUSED_ADAMW_KERNEL),
+ * and fused GELU and LayerNorm with their gradients (FUSED_LAYER_KERNELS, used by lib/models/fusedLayers.ts).
  * They read and write the tensors where they live, in the wasm heap; when the addon is absent or a
  * call falls outside what it handles, the (patched) wasm kernel runs as before.
  * MTA4DPR_NATIVE=0 turns it off; MTA4DPR_THREADS sets its thread count (default: all cores).
@@ -29,6 +30,10 @@ interface NativeAddon {
   axpy?(out: Float32Array, offset: number, c: number, v: Float32Array): void;
   scatterRows?(heap: ArrayBuffer, updatesOffset: number, indicesOffset: number, count: number, cols: number, outOffset: number, rows: number): number;
   addSame?(heap: ArrayBuffer, aOffset: number, bOffset: number, outOffset: number, size: number): void;
+  geluForward?(heap: ArrayBuffer, x: number, out: number, size: number): void;
+  geluBackward?(heap: ArrayBuffer, x: number, dy: number, dx: number, size: number): void;
+  layerNormForward?(heap: ArrayBuffer, x: number, gamma: number, beta: number, y: number, mean: number, rstd: number, rows: number, cols: number, eps: number): void;
+  layerNormBackward?(heap: ArrayBuffer, x: number, gamma: number, mean: number, rstd: number, dy: number, dx: number, dgamma: number, dbeta: number, rows: number, cols: number): void;
 }
 
 
@@ -196,6 +201,78 @@ function nativeAdamW(args: KernelArgs): TensorInfo[] {
   return outs;
 }
 
+/** Names of the fused layer kernels (inputs and outputs in the doc of each); lib/models/fusedLayers.ts uses them when the active backend has them. */
+export const FUSED_LAYER_KERNELS = {
+  /** { x } → y = x·Φ(x), float32, any shape. */
+  gelu: 'Mta4dprGelu',
+  /** { x, dy } → dx. */
+  geluGrad: 'Mta4dprGeluGrad',
+  /** { x, gamma, beta } with attr eps → [y, mean, rstd]: over the last axis; mean and rstd have one entry per row. */
+  layerNorm: 'Mta4dprLayerNorm',
+  /** { x, gamma, mean, rstd, dy } → [dx, dgamma, dbeta]. */
+  layerNormGrad: 'Mta4dprLayerNormGrad',
+} as const;
+
+type Offset = (t: TensorInfo) => number;
+const offsets = (backend: WasmBackend): Offset => (t) => backend.dataIdMap.get(t.dataId).memoryOffset;
+
+function float32(kernel: string, inputs: Record<string, TensorInfo>): void {
+  for (const [name, t] of Object.entries(inputs)) if (t.dtype !== 'float32') throw new Error(`${kernel}: ${name} must be float32, not ${t.dtype}`);
+}
+
+function nativeGelu(args: KernelArgs): TensorInfo {
+  const { x } = args.inputs;
+  float32(FUSED_LAYER_KERNELS.gelu, args.inputs);
+  const out = args.backend.makeOutput([...x.shape], 'float32');
+  const off = offsets(args.backend);
+  addon!.geluForward!(heapOf(args.backend), off(x), off(out), sizeOf(x.shape));
+  return out;
+}
+
+function nativeGeluGrad(args: KernelArgs): TensorInfo {
+  const { x, dy } = args.inputs;
+  float32(FUSED_LAYER_KERNELS.geluGrad, args.inputs);
+  const out = args.backend.makeOutput([...x.shape], 'float32');
+  const off = offsets(args.backend);
+  addon!.geluBackward!(heapOf(args.backend), off(x), off(dy), off(out), sizeOf(x.shape));
+  return out;
+}
+
+/** Rows and columns of a tensor normalised over its last axis, after checking γ (and β) match. */
+function rowsCols(kernel: string, x: TensorInfo, ...params: TensorInfo[]): [number, number] {
+  const cols = x.shape[x.shape.length - 1] ?? 1;
+  for (const p of params) if (p.shape.length !== 1 || p.shape[0] !== cols) throw new Error(`${kernel}: gamma and beta must have shape [${cols}], not [${p.shape}]`);
+  return [cols === 0 ? 0 : sizeOf(x.shape) / cols, cols];
+}
+
+function nativeLayerNorm(args: KernelArgs): TensorInfo[] {
+  const { x, gamma, beta } = args.inputs;
+  float32(FUSED_LAYER_KERNELS.layerNorm, args.inputs);
+  const [rows, cols] = rowsCols(FUSED_LAYER_KERNELS.layerNorm, x, gamma, beta);
+  const rowShape = [...x.shape.slice(0, -1), 1];
+  const outs = [args.backend.makeOutput([...x.shape], 'float32'), args.backend.makeOutput(rowShape, 'float32'), args.backend.makeOutput(rowShape, 'float32')];
+  if (rows * cols === 0) return outs;
+  const off = offsets(args.backend);
+  addon!.layerNormForward!(heapOf(args.backend), off(x), off(gamma), off(beta), off(outs[0]), off(outs[1]), off(outs[2]), rows, cols, args.attrs.eps as number);
+  return outs;
+}
+
+function nativeLayerNormGrad(args: KernelArgs): TensorInfo[] {
+  const { x, gamma, mean, rstd, dy } = args.inputs;
+  float32(FUSED_LAYER_KERNELS.layerNormGrad, args.inputs);
+  const [rows, cols] = rowsCols(FUSED_LAYER_KERNELS.layerNormGrad, x, gamma);
+  const outs = [args.backend.makeOutput([...x.shape], 'float32'), args.backend.makeOutput([cols], 'float32'), args.backend.makeOutput([cols], 'float32')];
+  if (rows * cols === 0) return outs;
+  const off = offsets(args.backend);
+  addon!.layerNormBackward!(heapOf(args.backend), off(x), off(gamma), off(mean), off(rstd), off(dy), off(outs[0]), off(outs[1]), off(outs[2]), rows, cols);
+  return outs;
+}
+
+const LAYER_IMPLEMENTATIONS: Record<string, (args: KernelArgs) => TensorInfo | TensorInfo[]> = {
+  [FUSED_LAYER_KERNELS.gelu]: nativeGelu, [FUSED_LAYER_KERNELS.geluGrad]: nativeGeluGrad,
+  [FUSED_LAYER_KERNELS.layerNorm]: nativeLayerNorm, [FUSED_LAYER_KERNELS.layerNormGrad]: nativeLayerNormGrad,
+};
+
 const IMPLEMENTATIONS: Record<NativeKernelName, (args: KernelArgs) => TensorInfo> = {
   BatchMatMul: nativeBatchMatMul, Sum: nativeSum, GatherV2: nativeGather, ScatterNd: nativeScatterNd, Add: nativeAdd,
 };
@@ -219,6 +296,12 @@ export function registerNativeKernels(): NativeKernelStatus {
   const loaded = ensureAddon();
   if (typeof loaded === 'string') return (status = { active: false, reason: loaded });
   if (!tf.getKernel(FUSED_ADAMW_KERNEL, 'wasm')) tf.registerKernel({ kernelName: FUSED_ADAMW_KERNEL, backendName: 'wasm', kernelFunc: nativeAdamW as unknown as tf.KernelFunc });
+  // An addon built before the layer kernels existed lacks them: the layers then take the tf-ops path.
+  if (typeof loaded.layerNormBackward === 'function') {
+    for (const [name, kernelFunc] of Object.entries(LAYER_IMPLEMENTATIONS)) {
+      if (!tf.getKernel(name, 'wasm')) tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+    }
+  }
   for (const name of KERNELS) {
     const current = tf.getKernel(name, 'wasm') as (tf.KernelConfig & { [NATIVE]?: true }) | undefined;
     if (!current || current[NATIVE]) continue;
@@ -231,6 +314,7 @@ export function registerNativeKernels(): NativeKernelStatus {
 
 /** Puts the kernels registered before {@link registerNativeKernels} back (for comparisons). */
 export function unregisterNativeKernels(): void {
+  for (const name of Object.keys(LAYER_IMPLEMENTATIONS)) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
   for (const name of KERNELS) {
     const current = tf.getKernel(name, 'wasm') as (tf.KernelConfig & { [NATIVE]?: true }) | undefined;
     const previous = fallbacks.get(name);

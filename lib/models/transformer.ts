@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { StudentConfig } from './config';
 import { embeddingLookup } from './embedding';
+import { gelu, layerNorm } from './fusedLayers';
 
 /** Looks up a tower's parameter by local name. */
 export type ParamGetter = (local: string) => tf.Tensor;
@@ -14,16 +15,6 @@ export type ParamGetter = (local: string) => tf.Tensor;
 export interface DropoutState {
   readonly rate: number;
   nextSeed(): number;
-}
-
-function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return x.sub(mean).mul(tf.rsqrt(variance.add(eps))).mul(gamma).add(beta);
-}
-
-/** Exact GELU, as BERT/DistilBERT use: x·Φ(x). */
-function gelu(x: tf.Tensor): tf.Tensor {
-  return x.mul(tf.erf(x.mul(Math.SQRT1_2)).add(1)).mul(0.5);
 }
 
 function dense(x2d: tf.Tensor2D, p: ParamGetter, name: string): tf.Tensor2D {

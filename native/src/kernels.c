@@ -32,7 +32,7 @@ typedef struct {
   napi_value argv[16];
   uint8_t* heap;
   size_t heapBytes;
-  int64_t ints[8];
+  int64_t ints[12];
 } HeapCall;
 
 /*
@@ -455,6 +455,132 @@ static napi_value add_same(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* 1/√2 (M_SQRT1_2 is not in strict C11). */
+static const float SQRT1_2F = 0.70710678118654752f;
+
+/*
+ * Exact GELU, y = x·Φ(x) = ½x(1 + erf(x/√2)), as BERT/DistilBERT (and the tf-ops path of
+ * lib/models/fusedLayers.ts) compute it, in one pass on every core instead of five tensors.
+ * geluForward(heap, xOffset, outOffset, size)
+ */
+static napi_value gelu_forward(napi_env env, napi_callback_info info) {
+  HeapCall c;
+  if (!heap_args(env, info, "geluForward", 4, 3, &c)) return NULL;
+  const int64_t size = c.ints[2];
+  const float* x;
+  float* out;
+  if (!(x = heap_span(env, &c, c.ints[0], 4ull * size)) || !(out = heap_span(env, &c, c.ints[1], 4ull * size))) return NULL;
+#pragma omp parallel for schedule(static) if (size >= 16384)
+  for (int64_t i = 0; i < size; i++) out[i] = 0.5f * x[i] * (1.0f + erff(x[i] * SQRT1_2F));
+  return NULL;
+}
+
+/*
+ * geluBackward(heap, xOffset, dyOffset, dxOffset, size): dx = dy·(Φ(x) + x·φ(x)), φ the standard
+ * normal density: the derivative of x·Φ(x), from the saved input alone.
+ */
+static napi_value gelu_backward(napi_env env, napi_callback_info info) {
+  HeapCall c;
+  if (!heap_args(env, info, "geluBackward", 5, 4, &c)) return NULL;
+  const int64_t size = c.ints[3];
+  const float *x, *dy;
+  float* dx;
+  if (!(x = heap_span(env, &c, c.ints[0], 4ull * size)) || !(dy = heap_span(env, &c, c.ints[1], 4ull * size)) ||
+      !(dx = heap_span(env, &c, c.ints[2], 4ull * size))) return NULL;
+  const float inv_sqrt_2pi = 0.3989422804014327f;
+#pragma omp parallel for schedule(static) if (size >= 16384)
+  for (int64_t i = 0; i < size; i++) {
+    const float v = x[i];
+    const float cdf = 0.5f * (1.0f + erff(v * SQRT1_2F));
+    dx[i] = dy[i] * (cdf + v * inv_sqrt_2pi * expf(-0.5f * v * v));
+  }
+  return NULL;
+}
+
+/*
+ * layerNormForward(heap, x, gamma, beta, y, mean, rstd, rows, cols, eps): each row of x [rows,
+ * cols] normalised to zero mean and unit variance (biased, as BERT's), then y = x̂·γ + β; the
+ * row's mean and 1/√(var + ε) are written for the backward pass. Row statistics in double (two
+ * passes), so they do not depend on how rows are split among threads.
+ */
+static napi_value layer_norm_forward(napi_env env, napi_callback_info info) {
+  HeapCall c;
+  if (!heap_args(env, info, "layerNormForward", 10, 8, &c)) return NULL;
+  const int64_t rows = c.ints[6], cols = c.ints[7];
+  double eps;
+  CHECK(napi_get_value_double(env, c.argv[9], &eps));
+  const float *x, *gamma, *beta;
+  float *y, *mean, *rstd;
+  if (!(x = heap_span(env, &c, c.ints[0], 4ull * rows * cols)) || !(gamma = heap_span(env, &c, c.ints[1], 4ull * cols)) ||
+      !(beta = heap_span(env, &c, c.ints[2], 4ull * cols)) || !(y = heap_span(env, &c, c.ints[3], 4ull * rows * cols)) ||
+      !(mean = heap_span(env, &c, c.ints[4], 4ull * rows)) || !(rstd = heap_span(env, &c, c.ints[5], 4ull * rows))) return NULL;
+#pragma omp parallel for schedule(static) if (rows * cols >= 16384)
+  for (int64_t r = 0; r < rows; r++) {
+    const float* xr = x + r * cols;
+    float* yr = y + r * cols;
+    double sum = 0, sq = 0;
+    for (int64_t j = 0; j < cols; j++) sum += xr[j];
+    const double mu = sum / (double)cols;
+    for (int64_t j = 0; j < cols; j++) {
+      const double d = xr[j] - mu;
+      sq += d * d;
+    }
+    const float m = (float)mu, s = (float)(1.0 / sqrt(sq / (double)cols + eps));
+    mean[r] = m;
+    rstd[r] = s;
+    for (int64_t j = 0; j < cols; j++) yr[j] = (xr[j] - m) * s * gamma[j] + beta[j];
+  }
+  return NULL;
+}
+
+/*
+ * layerNormBackward(heap, x, gamma, mean, rstd, dy, dx, dgamma, dbeta, rows, cols): with x̂ = (x −
+ * mean)·rstd and g = dy·γ, dx = rstd·(g − mean(g) − x̂·mean(g·x̂)) per row; dγ = Σ_rows dy·x̂ and
+ * dβ = Σ_rows dy, summed by threads that split the columns, each over the rows in order (the same
+ * sums whatever the thread count).
+ */
+static napi_value layer_norm_backward(napi_env env, napi_callback_info info) {
+  HeapCall c;
+  if (!heap_args(env, info, "layerNormBackward", 11, 10, &c)) return NULL;
+  const int64_t rows = c.ints[8], cols = c.ints[9];
+  const float *x, *gamma, *mean, *rstd, *dy;
+  float *dx, *dgamma, *dbeta;
+  if (!(x = heap_span(env, &c, c.ints[0], 4ull * rows * cols)) || !(gamma = heap_span(env, &c, c.ints[1], 4ull * cols)) ||
+      !(mean = heap_span(env, &c, c.ints[2], 4ull * rows)) || !(rstd = heap_span(env, &c, c.ints[3], 4ull * rows)) ||
+      !(dy = heap_span(env, &c, c.ints[4], 4ull * rows * cols)) || !(dx = heap_span(env, &c, c.ints[5], 4ull * rows * cols)) ||
+      !(dgamma = heap_span(env, &c, c.ints[6], 4ull * cols)) || !(dbeta = heap_span(env, &c, c.ints[7], 4ull * cols))) return NULL;
+  const int big = rows * cols >= 16384;
+#pragma omp parallel for schedule(static) if (big)
+  for (int64_t r = 0; r < rows; r++) {
+    const float *xr = x + r * cols, *dyr = dy + r * cols;
+    float* dxr = dx + r * cols;
+    const float m = mean[r], s = rstd[r];
+    double sg = 0, sgx = 0;
+    for (int64_t j = 0; j < cols; j++) {
+      const float g = dyr[j] * gamma[j];
+      sg += g;
+      sgx += (double)g * ((xr[j] - m) * s);
+    }
+    const float mg = (float)(sg / (double)cols), mgx = (float)(sgx / (double)cols);
+    for (int64_t j = 0; j < cols; j++) dxr[j] = s * (dyr[j] * gamma[j] - mg - ((xr[j] - m) * s) * mgx);
+  }
+  const int parts = big && cols >= 64 ? omp_get_max_threads() : 1;
+#pragma omp parallel for num_threads(parts) schedule(static)
+  for (int p = 0; p < parts; p++) {
+    const int64_t lo = cols * p / parts, hi = cols * (p + 1) / parts;
+    for (int64_t j = lo; j < hi; j++) dgamma[j] = dbeta[j] = 0;
+    for (int64_t r = 0; r < rows; r++) {
+      const float *xr = x + r * cols, *dyr = dy + r * cols;
+      const float m = mean[r], s = rstd[r];
+      for (int64_t j = lo; j < hi; j++) {
+        dgamma[j] += dyr[j] * ((xr[j] - m) * s);
+        dbeta[j] += dyr[j];
+      }
+    }
+  }
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"sgemmBatched", NULL, sgemm_batched, NULL, NULL, NULL, napi_default, NULL},
@@ -468,6 +594,10 @@ static napi_value init(napi_env env, napi_value exports) {
       {"axpy", NULL, axpy_f32, NULL, NULL, NULL, napi_default, NULL},
       {"scatterRows", NULL, scatter_rows, NULL, NULL, NULL, napi_default, NULL},
       {"addSame", NULL, add_same, NULL, NULL, NULL, napi_default, NULL},
+      {"geluForward", NULL, gelu_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"geluBackward", NULL, gelu_backward, NULL, NULL, NULL, napi_default, NULL},
+      {"layerNormForward", NULL, layer_norm_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"layerNormBackward", NULL, layer_norm_backward, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
   return exports;

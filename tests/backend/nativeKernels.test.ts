@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../lib/backend';
+import { maxAbsDiff, nativeKernelsOrSkip } from './nativeHelpers';
 import { nativeAxpy, nativeKernelStatus, registerNativeKernels, unregisterNativeKernels } from '../../lib/backend/native-kernels';
 import { embeddingLookup } from '../../lib/models/embedding';
 import { AdamW } from '../../lib/train/adamw';
@@ -19,20 +19,8 @@ function both<T>(f: () => T): { stock: T; native: T } {
   return { stock, native: f() };
 }
 
-function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
-  assert.deepEqual(a.shape, b.shape);
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
-}
-
 describe('native kernels (OpenBLAS on the wasm heap)', function () {
-  before(async function () {
-    await initBackend({ backend: 'wasm' });
-    const s = registerNativeKernels();
-    if (!s.active) {
-      if (process.env.MTA4DPR_NATIVE === 'required') throw new Error(`native kernels required but inactive: ${s.reason}`);
-      this.skip();
-    }
-  });
+  before(nativeKernelsOrSkip);
   after(() => registerNativeKernels());
 
   it('reports itself active with a thread count', () => {
