@@ -15,5 +15,6 @@ export async function clipByGlobalNorm(grads: ReadonlyArray<tf.Tensor | undefine
     t.dispose();
   }
   const scale = Number.isFinite(maxNorm) && maxNorm > 0 && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
-  return { grads: grads.map((g) => (g ? tf.mul(g, scale) : undefined)), norm };
+  // Unclipped (most steps): a clone shares the bytes on every backend; × 1 would copy every gradient.
+  return { grads: grads.map((g) => (g ? (scale === 1 ? tf.clone(g) : tf.mul(g, scale)) : undefined)), norm };
 }
