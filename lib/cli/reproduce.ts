@@ -1,10 +1,11 @@
 /**
  * `mta4dpr reproduce`: runs an experiment config end to end (every row × seed), writes
  * results.json, report.md/html, figures and the manifest, resuming finished steps; `--check`
- * compares the results with the reproduction matrix (expected scores ± tolerance).
+ * compares the results with the reproduction matrix (expected scores ± tolerance). `--miniature`
+ * runs a full-scale config on a synthetic miniature of its data at toy scale (lib/pipeline/miniature.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from '../cli';
 import { intFlag, parseFlags, requireFlag, UsageError } from './args';
 import { ensureWritableFile, ensureWritableFolder } from '../io';
@@ -13,8 +14,9 @@ import { loadCheckedExperiment } from '../pipeline/validate';
 import { checkMatrix, loadMatrix, matrixFromRows, type MainTableRow } from '../pipeline/matrix';
 import { writeJsonAtomic } from '../io';
 import { runExperiment } from '../pipeline/experiment';
+import { onMiniature, prepareMiniature } from '../pipeline/miniature';
 
-const USAGE = 'mta4dpr reproduce --config FILE --out DIR [--only ROW,ROW] [--seeds 1,2] [--jobs N] [--steps DIR] [--data-root DIR] [--check [MATRIX]] [--record-matrix FILE] [--no-progress]';
+const USAGE = 'mta4dpr reproduce --config FILE --out DIR [--only ROW,ROW] [--seeds 1,2] [--jobs N] [--steps DIR] [--data-root DIR | --miniature [DIR]] [--check [MATRIX]] [--record-matrix FILE] [--no-progress]';
 
 const HELP = `usage: ${USAGE}
 
@@ -28,6 +30,11 @@ const HELP = `usage: ${USAGE}
   --data-root DIR  folder of the full-scale datasets in their official layout (MS MARCO passage,
                    TREC DL 2019/2020, DPR NQ; see lib/data/officialLayout.ts), for configs such as
                    configs/msmarco-full.json and configs/nq-full.json (replaces the config's data.root)
+  --miniature [DIR] instead of --data-root: write (or reuse, when DIR holds it with the same options)
+                   a synthetic miniature of the datasets, run files and model folders the config
+                   names, in the official formats (default DIR: OUT/miniature), and run the config on
+                   it at toy scale (3 steps per iteration of 2 queries; lib/pipeline/toyScale.ts): a
+                   check that a full-scale config runs end to end in minutes, not the paper's numbers
   --jobs N         parallel (row, seed) tasks in child processes (default: number of CPUs, at most 4,
                    on the single-threaded wasm/cpu backends; 1 on tfjs-node)
   --check [FILE]   after running (or with existing results), compare with the reproduction matrix
@@ -35,6 +42,26 @@ const HELP = `usage: ${USAGE}
   --record-matrix FILE  write the results as a reproduction matrix (expected = measured; tolerance
                    5e-5 for bundled runs, max(0.01, 2 × seed std) for trained rows)
   --no-progress    no progress bars: every log line on stderr (always in OUT/run.log)`;
+
+/** What a bare `--check` / `--miniature` becomes before strict parsing (a NUL cannot be a path the user typed). */
+const BARE = { check: 'default', miniature: '\u0000default' } as const;
+
+/** True when `dir` is `inner` or one of its ancestors. */
+function holds(dir: string, inner: string): boolean {
+  const rel = relative(resolve(dir), resolve(inner));
+  return rel === '' || !(rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel));
+}
+
+/** The miniature folder of `--miniature VALUE` (default OUT/miniature); refused where it would hold the run's outputs. */
+function miniatureFolder(value: string, out: string, steps: string | undefined): string {
+  if (value === BARE.miniature) return join(out, 'miniature');
+  if (value === '') throw new UsageError('--miniature: empty folder name', USAGE);
+  // The miniature folder is replaced when its options change: it must not hold OUT or the steps.
+  for (const [flag, dir] of [['--out', out], ['--steps', steps]] as const) {
+    if (dir !== undefined && holds(value, dir)) throw new UsageError(`--miniature ${value} would contain ${flag} ${dir}; give the miniature a folder of its own (default: OUT/miniature)`, USAGE);
+  }
+  return value;
+}
 
 function printCheck(matrixPath: string, rows: readonly MainTableRow[]): boolean {
   const checks = checkMatrix(loadMatrix(matrixPath), rows);
@@ -50,11 +77,14 @@ function printCheck(matrixPath: string, rows: readonly MainTableRow[]): boolean 
 export const command: Command = {
   summary: 'run an experiment (all rows × seeds) into results.json + report; --check against the matrix',
   async run(argv: string[]): Promise<number> {
-    // `--check` takes an optional value: normalise a bare flag before strict parsing.
-    const args = argv.flatMap((a, i) => (a === '--check' && (argv[i + 1] === undefined || argv[i + 1].startsWith('--')) ? ['--check=default'] : [a]));
+    // `--check` and `--miniature` take an optional value: normalise a bare flag before strict parsing.
+    const args = argv.flatMap((a, i) => {
+      const flag = a === '--check' ? 'check' : a === '--miniature' ? 'miniature' : undefined;
+      return flag && (argv[i + 1] === undefined || argv[i + 1].startsWith('--')) ? [`${a}=${BARE[flag]}`] : [a];
+    });
     const flags = parseFlags(args, {
       config: { type: 'string' }, out: { type: 'string' }, only: { type: 'string' }, seeds: { type: 'string' },
-      check: { type: 'string' }, jobs: { type: 'string' }, steps: { type: 'string' }, 'data-root': { type: 'string' }, 'record-matrix': { type: 'string' }, 'no-progress': { type: 'boolean' },
+      check: { type: 'string' }, jobs: { type: 'string' }, steps: { type: 'string' }, 'data-root': { type: 'string' }, miniature: { type: 'string' }, 'record-matrix': { type: 'string' }, 'no-progress': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     }, USAGE);
     if (flags.help) {
@@ -68,9 +98,13 @@ export const command: Command = {
     ensureWritableFolder(out);
     if (typeof flags.steps === 'string') ensureWritableFolder(flags.steps);
     if (typeof flags['record-matrix'] === 'string') ensureWritableFile(flags['record-matrix']);
+    const miniatureDir = typeof flags.miniature === 'string' ? miniatureFolder(flags.miniature, out, typeof flags.steps === 'string' ? flags.steps : undefined) : undefined;
+    if (miniatureDir !== undefined && flags['data-root'] !== undefined) {
+      throw new UsageError('--miniature and --data-root exclude each other: --miniature writes its own data root (give one of them)', USAGE);
+    }
     // Everything in the config is checked before any data is read (a ConfigError exits 2).
-    const dataRoot = typeof flags['data-root'] === 'string' ? flags['data-root'] : undefined;
-    const config: ExperimentConfig = loadCheckedExperiment(configPath, { dataRoot });
+    const dataRoot = typeof flags['data-root'] === 'string' ? flags['data-root'] : miniatureDir;
+    let config: ExperimentConfig = loadCheckedExperiment(configPath, { dataRoot });
     const seeds = typeof flags.seeds === 'string' ? flags.seeds.split(',').map((s) => {
       const n = Number(s);
       if (!Number.isInteger(n)) throw new UsageError(`--seeds: '${s}' is not an integer`, USAGE);
@@ -80,11 +114,19 @@ export const command: Command = {
     const unknown = only?.filter((r) => !config.systems.some((s) => s.name === r)) ?? [];
     if (unknown.length > 0) throw new UsageError(`--only: no row named ${unknown.map((r) => `'${r}'`).join(', ')} (rows: ${config.systems.map((s) => s.name).join(', ')})`, USAGE);
     const matrixPath = flags.check === undefined ? undefined
-      : flags.check === 'default' ? join('configs', `${config.name}.matrix.json`) : String(flags.check);
+      : flags.check === BARE.check ? join('configs', `${config.name}.matrix.json`) : String(flags.check);
     if (matrixPath && !existsSync(matrixPath)) throw new UsageError(`reproduction matrix ${matrixPath} not found`, USAGE);
+    // Last of the checks: the miniature is the first work done.
+    let miniature: string | undefined;
+    if (miniatureDir !== undefined) {
+      const prepared = await prepareMiniature(config, miniatureDir, {}, (m) => console.error(m));
+      config = onMiniature(config, prepared);
+      miniature = prepared.note;
+      console.log(`miniature ${prepared.reused ? 'reused' : 'written'}: ${prepared.root} (${prepared.needs.datasets.join(', ')}; runs ${prepared.needs.systems.join(', ')}); running at toy scale: the numbers are not the paper's`);
+    }
     // Every message goes to OUT/run.log; a terminal shows one progress bar, a pipe or --no-progress every line.
     const results = await runExperiment(configPath, {
-      outDir: out, only, seeds, jobs, dataRoot, stepsDir: typeof flags.steps === 'string' ? flags.steps : undefined,
+      outDir: out, only, seeds, jobs, dataRoot, config, miniature, stepsDir: typeof flags.steps === 'string' ? flags.steps : undefined,
       progress: flags['no-progress'] ? 'none' : 'auto', display: flags['no-progress'] ? 'lines' : 'auto',
     });
     console.log(`wrote ${join(out, 'results.json')}, report.md, report.html (${results.elapsed_s.toFixed(0)} s)`);

@@ -24,6 +24,18 @@ export const OFFICIAL_DATASET_NAMES = [
   'msmarco-passage/train', 'msmarco-passage/dev/small', 'trec-dl19-passage', 'trec-dl20-passage', 'nq-dpr/train', 'nq-dpr/test',
 ] as const;
 
+/** One of the names the official layout provides. */
+export type OfficialDatasetName = (typeof OFFICIAL_DATASET_NAMES)[number];
+
+/** The releases the official layout groups its names into: MS MARCO passage + TREC DL (one collection), DPR NQ. */
+export type OfficialFamily = 'msmarco' | 'nq';
+
+/** Each official name's family: what a miniature of the name has to contain (lib/data/miniature.ts). */
+export const OFFICIAL_FAMILY: Readonly<Record<OfficialDatasetName, OfficialFamily>> = {
+  'msmarco-passage/train': 'msmarco', 'msmarco-passage/dev/small': 'msmarco', 'trec-dl19-passage': 'msmarco', 'trec-dl20-passage': 'msmarco',
+  'nq-dpr/train': 'nq', 'nq-dpr/test': 'nq',
+};
+
 /** `path`, or `path.gz` when only that exists (a missing file keeps its plain name for the reader's error). */
 function file(path: string): string {
   return !existsSync(path) && existsSync(`${path}.gz`) ? `${path}.gz` : path;

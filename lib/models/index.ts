@@ -18,3 +18,4 @@ export * from './crossEncoder';
 export * from './presets';
 export * from './lexical';
 export * from './studentModel';
+export * from './tinyHfStudent';

@@ -35,6 +35,10 @@ export interface RunExperimentOptions {
   readonly dataRoot?: string;
   /** Write results.json, report.md/html and figures (default true). */
   readonly write?: boolean;
+  /** The experiment to run, already loaded from `configPath` and changed (`reproduce --miniature`: data root, model folders, toy scale); default: read `configPath`. */
+  readonly config?: ExperimentConfig;
+  /** The data are a miniature at toy scale: results.json and the report say so with this note. */
+  readonly miniature?: string;
 }
 
 /** Parallel tasks by default: one per core on the single-threaded backends, none on tfjs-node. */
@@ -46,7 +50,7 @@ export async function defaultJobs(): Promise<number> {
 /** Runs the experiment in `configPath` into `opts.outDir`; finished steps are reused. */
 export async function runExperiment(configPath: string, opts: RunExperimentOptions): Promise<ReproduceResults> {
   const started = Date.now();
-  const config: ExperimentConfig = loadCheckedExperiment(configPath, { dataRoot: opts.dataRoot });
+  const config: ExperimentConfig = opts.config ?? loadCheckedExperiment(configPath, { dataRoot: opts.dataRoot });
   const outDir = ensureWritableFolder(opts.outDir);
   const runLog: RunLog | undefined = opts.log ? undefined : createRunLog({ file: join(outDir, 'run.log'), mode: opts.display ?? 'auto' });
   const log = opts.log ?? runLog!;
@@ -82,7 +86,7 @@ async function runLocked(
     }
   }
   // Assembled once, in this process: every step the workers finished is reused, none recomputed.
-  const assembled = await reproduce(config, { outDir, only: opts.only, seeds: opts.seeds, progress: opts.progress, log, stepsDir });
+  const assembled = await reproduce(config, { outDir, only: opts.only, seeds: opts.seeds, progress: opts.progress, log, stepsDir, miniature: opts.miniature });
   // Wall time of the whole job, child processes included.
   const results: ReproduceResults = { ...assembled, elapsed_s: (Date.now() - started) / 1000, startedAt: new Date(started).toISOString() };
   if (opts.write ?? true) {

@@ -18,3 +18,5 @@ export * from './assistantsReport';
 export * from './scorers';
 export * from './trainRow';
 export * from './stages';
+export * from './toyScale';
+export * from './miniature';

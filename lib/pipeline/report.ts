@@ -153,7 +153,9 @@ export async function writeResults(results: ReproduceResults, outDir: string): P
     ? `Evaluation: dense retrieval over each test collection (top ${e.depth}, exact inner product)`
     : `Evaluation: re-ranking each test query's pool (union of the top ${e.depth} of the test set's runs)`;
   const levels = `relevance level ${Object.entries(e.relLevels).map(([t, l]) => `${l} on ${t}`).join(', ')}`;
-  const header = `Config \`${results.config}\`, trained ${trained}.${pooled} ${how}; bundled runs as published; ${levels}. ` +
+  // A miniature run says so first: its numbers must not be read as the paper's.
+  const data = e.miniature ? `**Data: ${e.miniature}.** ` : '';
+  const header = `${data}Config \`${results.config}\`, trained ${trained}.${pooled} ${how}; bundled runs as published; ${levels}. ` +
     `Backend ${b.backend} (tfjs ${b.tfjsVersion}, ${b.threads} thread(s)), ${b.cpus} CPUs. Wall and compute times: timings.json.`;
   const choices = choiceRows(results);
   const iterations = iterationRows(results);

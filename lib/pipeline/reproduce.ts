@@ -69,6 +69,8 @@ export interface EvaluationSummary {
   readonly depth: number;
   /** Test set → relevance level of its binary measures. */
   readonly relLevels: Record<string, number>;
+  /** Set when the data are a synthetic miniature at toy scale (`reproduce --miniature`): what they are, and that the numbers are not the paper's. */
+  readonly miniature?: string;
 }
 
 /** One direction of the experiment, as results.json records it. */
@@ -91,6 +93,8 @@ export interface ReproduceOptions {
   readonly stepsDir?: string;
   /** Only this direction (index into {@link directionsOf}); the parallel workers take one each. */
   readonly direction?: number;
+  /** The data are a miniature at toy scale: this note goes into `evaluation.miniature` (lib/pipeline/miniature.ts). */
+  readonly miniature?: string;
 }
 
 function mean(xs: readonly number[]): number {
@@ -189,6 +193,7 @@ export async function reproduce(experiment: ExperimentConfig, opts: ReproduceOpt
     evaluation: {
       mode: experiment.eval.mode, depth: experiment.data.candidates.testDepth,
       relLevels: Object.fromEntries(summaries.flatMap((d) => d.tests).map((t) => [t, testRelLevel(experiment.eval, t)])),
+      ...(opts.miniature ? { miniature: opts.miniature } : {}),
     },
     backend: backend ?? backendReport(), elapsed_s: (Date.now() - started) / 1000, step_seconds: stepSeconds, startedAt: new Date(started).toISOString(),
   };
