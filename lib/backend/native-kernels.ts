@@ -4,7 +4,8 @@
  * leading axes (bias and LayerNorm gradients) as a BLAS matrix-vector product, row gathers
  * (embedding lookups) and their scatter gradients, large same-shape adds on every core (the two
  * towers' embedding gradients), a fused AdamW update (a kernel of its own name, FUSED_ADAMW_KERNEL),
- * and fused GELU and LayerNorm with their gradients (FUSED_LAYER_KERNELS, used by lib/models/fusedLayers.ts).
+ * fused GELU and LayerNorm with their gradients (FUSED_LAYER_KERNELS, used by lib/models/fusedLayers.ts),
+ * and a sum of squares for gradient clipping (SUM_SQUARES_KERNEL).
  * They read and write the tensors where they live, in the wasm heap; when the addon is absent or a
  * call falls outside what it handles, the (patched) wasm kernel runs as before.
  * MTA4DPR_NATIVE=0 turns it off; MTA4DPR_THREADS sets its thread count (default: all cores).
@@ -33,6 +34,7 @@ interface NativeAddon {
   geluForward?(heap: ArrayBuffer, x: number, out: number, size: number): void;
   geluBackward?(heap: ArrayBuffer, x: number, dy: number, dx: number, size: number): void;
   layerNormForward?(heap: ArrayBuffer, x: number, gamma: number, beta: number, y: number, mean: number, rstd: number, rows: number, cols: number, eps: number): void;
+  sumSquares?(heap: ArrayBuffer, x: number, size: number): number;
   layerNormBackward?(heap: ArrayBuffer, x: number, gamma: number, mean: number, rstd: number, dy: number, dx: number, dgamma: number, dbeta: number, rows: number, cols: number): void;
 }
 
@@ -268,9 +270,22 @@ function nativeLayerNormGrad(args: KernelArgs): TensorInfo[] {
   return outs;
 }
 
+/** Name of the sum-of-squares kernel ({ x } → a float32 scalar Σx², summed in double); lib/train/clip.ts uses it when the active backend has it. */
+export const SUM_SQUARES_KERNEL = 'Mta4dprSumSquares';
+
+function nativeSumSquares(args: KernelArgs): TensorInfo {
+  const { x } = args.inputs;
+  float32(SUM_SQUARES_KERNEL, args.inputs);
+  const total = addon!.sumSquares!(heapOf(args.backend), offsets(args.backend)(x), sizeOf(x.shape));
+  const out = args.backend.makeOutput([], 'float32');
+  new Float32Array(heapOf(args.backend), offsets(args.backend)(out), 1)[0] = total;
+  return out;
+}
+
 const LAYER_IMPLEMENTATIONS: Record<string, (args: KernelArgs) => TensorInfo | TensorInfo[]> = {
   [FUSED_LAYER_KERNELS.gelu]: nativeGelu, [FUSED_LAYER_KERNELS.geluGrad]: nativeGeluGrad,
   [FUSED_LAYER_KERNELS.layerNorm]: nativeLayerNorm, [FUSED_LAYER_KERNELS.layerNormGrad]: nativeLayerNormGrad,
+  [SUM_SQUARES_KERNEL]: nativeSumSquares,
 };
 
 const IMPLEMENTATIONS: Record<NativeKernelName, (args: KernelArgs) => TensorInfo> = {
@@ -297,7 +312,7 @@ export function registerNativeKernels(): NativeKernelStatus {
   if (typeof loaded === 'string') return (status = { active: false, reason: loaded });
   if (!tf.getKernel(FUSED_ADAMW_KERNEL, 'wasm')) tf.registerKernel({ kernelName: FUSED_ADAMW_KERNEL, backendName: 'wasm', kernelFunc: nativeAdamW as unknown as tf.KernelFunc });
   // An addon built before the layer kernels existed lacks them: the layers then take the tf-ops path.
-  if (typeof loaded.layerNormBackward === 'function') {
+  if (typeof loaded.layerNormBackward === 'function' && typeof loaded.sumSquares === 'function') {
     for (const [name, kernelFunc] of Object.entries(LAYER_IMPLEMENTATIONS)) {
       if (!tf.getKernel(name, 'wasm')) tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
     }

@@ -1,5 +1,6 @@
 /** Global-norm gradient clipping (as torch.nn.utils.clip_grad_norm_). */
 import * as tf from '@tensorflow/tfjs';
+import { SUM_SQUARES_KERNEL } from '../backend/native-kernels';
 
 /**
  * Scales every gradient by min(1, maxNorm / (‖g‖ + 1e-6)) where ‖g‖ = √(Σ_i ‖g_i‖²) over all of
@@ -10,7 +11,10 @@ export async function clipByGlobalNorm(grads: ReadonlyArray<tf.Tensor | undefine
   const present = grads.filter((g): g is tf.Tensor => g !== undefined);
   let norm = 0;
   if (present.length > 0) {
-    const t = tf.tidy(() => tf.sqrt(tf.addN(present.map((g) => tf.sum(tf.square(g))))));
+    // One pass per gradient where the backend has the kernel (summed in double), else Square + Sum.
+    const fused = tf.getKernel(SUM_SQUARES_KERNEL, tf.getBackend()) !== undefined;
+    const sumSquares = (g: tf.Tensor) => (fused && g.dtype === 'float32' ? tf.engine().runKernel(SUM_SQUARES_KERNEL, { x: g }) as tf.Tensor : tf.sum(tf.square(g)));
+    const t = tf.tidy(() => tf.sqrt(tf.addN(present.map(sumSquares))));
     norm = (await t.data())[0];
     t.dispose();
   }

@@ -630,6 +630,35 @@ static napi_value layer_norm_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * sumSquares(heap, xOffset, size) → Σ x² in double (the gradient-clipping norm's one pass per
+ * tensor instead of Square + Sum). Threads sum fixed contiguous parts in double, added in order:
+ * the same result for the same thread count.
+ */
+static napi_value sum_squares(napi_env env, napi_callback_info info) {
+  HeapCall c;
+  if (!heap_args(env, info, "sumSquares", 3, 2, &c)) return NULL;
+  const int64_t size = c.ints[1];
+  const float* x;
+  if (!(x = heap_span(env, &c, c.ints[0], 4ull * size))) return NULL;
+  enum { MAX_PARTS = 256 };
+  double partial[MAX_PARTS];
+  int parts = size >= 65536 ? omp_get_max_threads() : 1;
+  if (parts > MAX_PARTS) parts = MAX_PARTS;
+#pragma omp parallel for num_threads(parts) schedule(static)
+  for (int p = 0; p < parts; p++) {
+    const int64_t lo = size * p / parts, hi = size * (p + 1) / parts;
+    double acc = 0;
+    for (int64_t i = lo; i < hi; i++) acc += (double)x[i] * (double)x[i];
+    partial[p] = acc;
+  }
+  double total = 0;
+  for (int p = 0; p < parts; p++) total += partial[p];
+  napi_value result;
+  CHECK(napi_create_double(env, total, &result));
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"sgemmBatched", NULL, sgemm_batched, NULL, NULL, NULL, napi_default, NULL},
@@ -647,6 +676,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"geluBackward", NULL, gelu_backward, NULL, NULL, NULL, napi_default, NULL},
       {"layerNormForward", NULL, layer_norm_forward, NULL, NULL, NULL, napi_default, NULL},
       {"layerNormBackward", NULL, layer_norm_backward, NULL, NULL, NULL, napi_default, NULL},
+      {"sumSquares", NULL, sum_squares, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
   return exports;

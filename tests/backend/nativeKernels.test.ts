@@ -7,7 +7,8 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
 import { maxAbsDiff, nativeKernelsOrSkip } from './nativeHelpers';
-import { nativeAxpy, nativeKernelStatus, registerNativeKernels, unregisterNativeKernels } from '../../lib/backend/native-kernels';
+import { nativeAxpy, nativeKernelStatus, registerNativeKernels, SUM_SQUARES_KERNEL, unregisterNativeKernels } from '../../lib/backend/native-kernels';
+import { clipByGlobalNorm } from '../../lib/train/clip';
 import { embeddingLookup } from '../../lib/models/embedding';
 import { AdamW } from '../../lib/train/adamw';
 
@@ -106,6 +107,24 @@ describe('native kernels (OpenBLAS on the wasm heap)', function () {
       assert.deepEqual(broadcast.native.dataSync(), broadcast.stock.dataSync());
       assert.deepEqual(tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32')).arraySync(), [4, 6]);
     });
+  });
+
+  it('the sum of squares (clipping) equals Square + Sum to float rounding, and the clipped norm with it', async () => {
+    for (const shape of [[30522, 100], [7], [0]]) {
+      const x = tf.randomNormal(shape, 0, 1, 'float32', 11);
+      const native = tf.engine().runKernel(SUM_SQUARES_KERNEL, { x }) as tf.Tensor;
+      const exact = Array.from(x.dataSync()).reduce((s, v) => s + v * v, 0); // double
+      assert.deepEqual(native.shape, []);
+      assert.ok(Math.abs(native.dataSync()[0] - exact) <= 1e-6 * Math.max(1, exact), `${shape}: ${native.dataSync()[0]} vs ${exact}`);
+      tf.dispose([x, native]);
+    }
+    const grads = [tf.randomNormal([300, 40], 0, 1, 'float32', 12), tf.randomNormal([40], 0, 1, 'float32', 13)];
+    const withKernel = await clipByGlobalNorm(grads, 1);
+    unregisterNativeKernels();
+    const withOps = await clipByGlobalNorm(grads, 1);
+    registerNativeKernels();
+    assert.ok(Math.abs(withKernel.norm - withOps.norm) <= 1e-5 * withOps.norm, `${withKernel.norm} vs ${withOps.norm}`);
+    tf.dispose([...grads, ...withKernel.grads.filter((g) => g !== undefined), ...withOps.grads.filter((g) => g !== undefined)]);
   });
 
   it('a training gradient through a transformer-shaped graph matches the stock kernels', () => {
