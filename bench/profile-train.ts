@@ -47,8 +47,9 @@ async function profiled(f: () => tf.TensorContainer | Promise<tf.TensorContainer
 function addKernels(into: Map<string, KernelTotals>, kernels: readonly KernelRecord[]): number {
   let total = 0;
   for (const k of kernels) {
-    // customGrad's record times the kernels inside it, which have records of their own.
-    if (k.name === 'unnamed scope') continue;
+    // customGrad's record ('unnamed scope', or 'forward' while a tape records) times the kernels
+    // inside it, which have records of their own.
+    if (k.name === 'unnamed scope' || k.name === 'forward') continue;
     const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
     const key = k.name;
     const t = into.get(key) ?? { ms: 0, calls: 0 };
