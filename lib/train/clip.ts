@@ -1,6 +1,21 @@
-/** Global-norm gradient clipping (as torch.nn.utils.clip_grad_norm_). */
+/** Global-norm gradient clipping (as torch.nn.utils.clip_grad_norm_), and the global norm the trainer's divergence guard reads. */
 import * as tf from '@tensorflow/tfjs';
 import { SUM_SQUARES_KERNEL } from '../backend/native-kernels';
+
+/**
+ * √(Σ_i ‖t_i‖²) over `tensors` (at least one), read asynchronously. One pass per tensor where the
+ * backend has the sum-of-squares kernel (summed in double), else Square + Sum.
+ */
+export async function globalNorm(tensors: readonly tf.Tensor[]): Promise<number> {
+  const fused = tf.getKernel(SUM_SQUARES_KERNEL, tf.getBackend()) !== undefined;
+  const sumSquares = (g: tf.Tensor) => (fused && g.dtype === 'float32' ? tf.engine().runKernel(SUM_SQUARES_KERNEL, { x: g }) as tf.Tensor : tf.sum(tf.square(g)));
+  const t = tf.tidy(() => tf.sqrt(tf.addN(tensors.map(sumSquares))));
+  try {
+    return (await t.data())[0];
+  } finally {
+    t.dispose();
+  }
+}
 
 /**
  * Scales every gradient by min(1, maxNorm / (‖g‖ + 1e-6)) where ‖g‖ = √(Σ_i ‖g_i‖²) over all of
@@ -11,12 +26,7 @@ export async function clipByGlobalNorm(grads: ReadonlyArray<tf.Tensor | undefine
   const present = grads.filter((g): g is tf.Tensor => g !== undefined);
   let norm = 0;
   if (present.length > 0) {
-    // One pass per gradient where the backend has the kernel (summed in double), else Square + Sum.
-    const fused = tf.getKernel(SUM_SQUARES_KERNEL, tf.getBackend()) !== undefined;
-    const sumSquares = (g: tf.Tensor) => (fused && g.dtype === 'float32' ? tf.engine().runKernel(SUM_SQUARES_KERNEL, { x: g }) as tf.Tensor : tf.sum(tf.square(g)));
-    const t = tf.tidy(() => tf.sqrt(tf.addN(present.map(sumSquares))));
-    norm = (await t.data())[0];
-    t.dispose();
+    norm = await globalNorm(present);
   }
   const scale = Number.isFinite(maxNorm) && maxNorm > 0 && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
   // Unclipped (most steps): a clone shares the bytes on every backend; × 1 would copy every gradient.

@@ -9,7 +9,7 @@ import type { TrainableDualEncoder } from '../models/types';
 import { toDistribution, type DistributionOptions } from '../assistants/distribution';
 import { sha256 } from '../io/hash';
 import { AdamW } from './adamw';
-import { clipByGlobalNorm } from './clip';
+import { clipByGlobalNorm, globalNorm } from './clip';
 import { cachedVariableGrads } from './grad-cache';
 import { combinedLoss, type CombinedLossOptions } from './losses/combined';
 import type { TrainingGroup } from './groups';
@@ -151,16 +151,6 @@ export class NonFiniteLossError extends DivergenceError {
   }
 }
 
-/** Global L2 norm of the weights (one fused reduction, read back asynchronously). */
-async function weightNorm(variables: readonly tf.Variable[]): Promise<number> {
-  const t = tf.tidy(() => tf.sqrt(tf.addN(variables.map((v) => tf.sum(tf.square(v))))));
-  try {
-    return (await t.data())[0];
-  } finally {
-    t.dispose();
-  }
-}
-
 function validate(groups: readonly TrainingGroup[], o: TrainerOptions): number {
   const positiveInt = (name: string, v: number | undefined) => {
     if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new Error(`train: ${name} must be a positive integer, got ${v}`);
@@ -268,7 +258,7 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
     throw new Error(`train: ${ckptRoot} already holds checkpoints; pass resume to continue that run, or use another outDir`);
   }
   if (resumedFrom === undefined) metrics?.reset();
-  initialNorm ??= await weightNorm(variables);
+  initialNorm ??= await globalNorm(variables);
 
   const nextBatch = (): TrainingGroup[] => {
     const out: TrainingGroup[] = [];
@@ -379,7 +369,7 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
       // Explosions short of NaN (lr 1e6: weights at 1e28, loss finite) stop the run before a checkpoint keeps them.
       if (sums.loss > guard.maxLoss) throw new DivergenceError(step, `the loss ${sums.loss.toExponential(3)} exceeds divergence.maxLoss ${guard.maxLoss}`, lastCheckpoint);
       if (Number.isFinite(guard.maxWeightNormGrowth)) {
-        const norm = await weightNorm(variables);
+        const norm = await globalNorm(variables);
         if (!Number.isFinite(norm)) throw new NonFiniteLossError(step, `the weight norm (${norm})`, lastCheckpoint);
         // A zero-initialised model (the hashed lexical student) has no step-0 scale: its reference is
         // the first step's norm times the steps taken, since bounded (Adam) updates from zero grow the
