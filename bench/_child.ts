@@ -5,10 +5,24 @@
  */
 import { spawn } from 'node:child_process';
 
+/** Flags that run code of their own (`-e`, `-p`): a child given them would run the parent's script again, and so on. */
+const CODE_FLAGS = new Set(['-e', '--eval', '-p', '--print']);
+
+/** The parent's node flags (tsx's loader among them) without the ones that run code of their own. */
+export function childExecArgv(): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < process.execArgv.length; i++) {
+    const a = process.execArgv[i];
+    if (CODE_FLAGS.has(a)) i++; // and its code
+    else if (![...CODE_FLAGS].some((f) => a.startsWith(`${f}=`))) out.push(a);
+  }
+  return out;
+}
+
 /** Spawns `file --child JSON` with the same loader flags (tsx or plain node) and returns its JSON. */
 export function runChild(file: string, config: object, env: NodeJS.ProcessEnv = {}): Promise<Record<string, unknown>> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...process.execArgv, file, '--child', JSON.stringify(config)], {
+    const child = spawn(process.execPath, [...childExecArgv(), file, '--child', JSON.stringify(config)], {
       stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env },
     });
     let out = '';
