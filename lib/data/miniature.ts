@@ -19,7 +19,7 @@
  * --miniature` writes the one a config needs through lib/pipeline/miniature.ts.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { OfficialFamily } from './officialLayout';
 
@@ -114,13 +114,29 @@ function rankFor(c: Corpus, q: QuerySample, noise: number, depth: number, random
   return scored.sort((a, b) => b.score - a.score || a.pid - b.pid).slice(0, depth);
 }
 
-function runLines(ids: readonly string[], queries: readonly QuerySample[], c: Corpus, system: string, rank: number, depth: number, random: () => number, pidOf: (i: number) => string): string {
+/** Writes a run file, one query's ranked lines at a time (a whole file as one string passes V8's string limit at ~1M queries). */
+function writeRun(files: string[], path: string, ids: readonly string[], queries: readonly QuerySample[], c: Corpus, system: string, rank: number, depth: number, random: () => number, pidOf: (i: number) => string): void {
   const noise = 0.15 + 0.25 * rank;
-  const out: string[] = [];
-  queries.forEach((q, i) => {
-    rankFor(c, q, noise, depth, random).forEach((e, r) => out.push(`${ids[i]} Q0 ${pidOf(e.pid)} ${r + 1} ${e.score.toFixed(6)} ${system}`));
-  });
-  return `${out.join('\n')}\n`;
+  writeStreamed(files, path, queries.length, (i) => rankFor(c, queries[i], noise, depth, random).map((e, r) => `${ids[i]} Q0 ${pidOf(e.pid)} ${r + 1} ${e.score.toFixed(6)} ${system}\n`).join(''));
+}
+
+/** Writes `pieceOf(0) … pieceOf(count − 1)` to `path` in ~4 MB writes, never holding the whole text. */
+function writeStreamed(files: string[], path: string, count: number, pieceOf: (i: number) => string): void {
+  const fd = openSync(path, 'w');
+  try {
+    let buffer = '';
+    for (let i = 0; i < count; i++) {
+      buffer += pieceOf(i);
+      if (buffer.length >= 1 << 22) {
+        writeSync(fd, buffer);
+        buffer = '';
+      }
+    }
+    if (buffer) writeSync(fd, buffer);
+  } finally {
+    closeSync(fd);
+  }
+  files.push(path);
 }
 
 function write(files: string[], path: string, text: string): void {
@@ -137,7 +153,7 @@ export function writeMsmarcoMiniature(root: string, opts: MiniatureOptions = {})
   const files: string[] = [];
   const marco = join(root, 'msmarco-passage');
   mkdirSync(marco, { recursive: true });
-  write(files, join(marco, 'collection.tsv'), c.passages.map((p, i) => `${i}\t${p}\n`).join(''));
+  writeStreamed(files, join(marco, 'collection.tsv'), c.passages.length, (i) => `${i}\t${c.passages[i]}\n`);
   const nTrain = opts.trainQueries ?? 200;
   const sets: Record<string, { ids: string[]; qs: QuerySample[] }> = {};
   const make = (count: number, firstId: number) => {
@@ -176,7 +192,7 @@ export function writeMsmarcoMiniature(root: string, opts: MiniatureOptions = {})
   for (const r of runSets) {
     if (!opts.systems?.length) break;
     mkdirSync(r.dir, { recursive: true });
-    opts.systems.forEach((s, rank) => write(files, join(r.dir, `${s}.trec`), runLines(r.ids, r.qs, c, s, rank, depth, random, String)));
+    opts.systems.forEach((s, rank) => writeRun(files, join(r.dir, `${s}.trec`), r.ids, r.qs, c, s, rank, depth, random, String));
   }
   return { root, files, passages: n, queries: queryCounts };
 }
@@ -200,7 +216,7 @@ export function writeNqMiniature(root: string, opts: MiniatureOptions = {}): Min
   const pid = (i: number) => String(i + 1);
   // CSV-quoted text, with an embedded quote now and then (the real file's quirk: "" inside quotes).
   const quoted = (t: string, i: number) => `"${(i % 17 === 0 ? `${t} "${c.titles[i]}"` : t).replace(/"/g, '""')}"`;
-  write(files, join(wiki, 'psgs_w100.tsv'), `id\ttext\ttitle\n${c.passages.map((p, i) => `${pid(i)}\t${quoted(p, i)}\t${c.titles[i]}\n`).join('')}`);
+  writeStreamed(files, join(wiki, 'psgs_w100.tsv'), c.passages.length + 1, (i) => (i === 0 ? 'id\ttext\ttitle\n' : `${pid(i - 1)}\t${quoted(c.passages[i - 1], i - 1)}\t${c.titles[i - 1]}\n`));
   const nTrain = opts.trainQueries ?? 200;
   const train = Array.from({ length: nTrain }, () => sampleQuery(c, random));
   const ctx = (i: number) => ({ title: c.titles[i], text: c.passages[i], score: 1000, title_score: 0, passage_id: pid(i) });
@@ -222,7 +238,7 @@ export function writeNqMiniature(root: string, opts: MiniatureOptions = {}): Min
       mkdirSync(s.dir, { recursive: true });
       // DPR numbers questions by 0-based line / record index.
       const ids = s.qs.map((_, i) => String(i));
-      opts.systems.forEach((name, rank) => write(files, join(s.dir, `${name}.trec`), runLines(ids, s.qs, c, name, rank, depth, random, pid)));
+      opts.systems.forEach((name, rank) => writeRun(files, join(s.dir, `${name}.trec`), ids, s.qs, c, name, rank, depth, random, pid));
     }
   }
   return { root, files, passages: n, queries: { 'nq-dpr/train': train.length, 'nq-dpr/test': test.length } };
