@@ -188,6 +188,9 @@ export interface FusedAdamWAttrs {
   lr: number; beta1: number; beta2: number; c1: number; c2: number; epsilon: number; decay: number;
 }
 
+type Offset = (t: TensorInfo) => number;
+const offsets = (backend: WasmBackend): Offset => (t) => backend.dataIdMap.get(t.dataId).memoryOffset;
+
 function nativeAdamW(args: KernelArgs): TensorInfo[] {
   const { param, grad, m, v } = args.inputs;
   const a = args.attrs as unknown as FusedAdamWAttrs;
@@ -197,7 +200,7 @@ function nativeAdamW(args: KernelArgs): TensorInfo[] {
   }
   const outs = [param, m, v].map((t) => args.backend.makeOutput([...t.shape], 'float32'));
   if (size === 0) return outs;
-  const off = (t: TensorInfo) => args.backend.dataIdMap.get(t.dataId).memoryOffset;
+  const off = offsets(args.backend);
   addon!.adamw(heapOf(args.backend), off(param), off(grad), off(m), off(v), off(outs[0]), off(outs[1]), off(outs[2]), size,
     a.lr, a.beta1, a.beta2, a.c1, a.c2, a.epsilon, a.decay);
   return outs;
@@ -214,9 +217,6 @@ export const FUSED_LAYER_KERNELS = {
   /** { x, gamma, mean, rstd, dy } → [dx, dgamma, dbeta]. */
   layerNormGrad: 'Mta4dprLayerNormGrad',
 } as const;
-
-type Offset = (t: TensorInfo) => number;
-const offsets = (backend: WasmBackend): Offset => (t) => backend.dataIdMap.get(t.dataId).memoryOffset;
 
 function float32(kernel: string, inputs: Record<string, TensorInfo>): void {
   for (const [name, t] of Object.entries(inputs)) if (t.dtype !== 'float32') throw new Error(`${kernel}: ${name} must be float32, not ${t.dtype}`);
@@ -276,9 +276,10 @@ export const SUM_SQUARES_KERNEL = 'Mta4dprSumSquares';
 function nativeSumSquares(args: KernelArgs): TensorInfo {
   const { x } = args.inputs;
   float32(SUM_SQUARES_KERNEL, args.inputs);
-  const total = addon!.sumSquares!(heapOf(args.backend), offsets(args.backend)(x), sizeOf(x.shape));
+  const off = offsets(args.backend);
+  const total = addon!.sumSquares!(heapOf(args.backend), off(x), sizeOf(x.shape));
   const out = args.backend.makeOutput([], 'float32');
-  new Float32Array(heapOf(args.backend), offsets(args.backend)(out), 1)[0] = total;
+  new Float32Array(heapOf(args.backend), off(out), 1)[0] = total;
   return out;
 }
 
