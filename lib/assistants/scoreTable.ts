@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CandidateLists, Collection, DocId, QuerySet } from '../data/types';
-import { sha256, writeFileAtomic } from '../io';
+import { sha256, sha256Joined, writeFileAtomic } from '../io';
 import type { ModelColumn, QueryScores, Scorer, ScoreTable } from './types';
 
 /** Inputs of {@link buildScoreTable}: the teacher first, then the assistants (column order). */
@@ -39,19 +39,24 @@ export interface ScoreTableOptions {
 
 /** Content fingerprint of the candidates' own passages (ids, titles, texts; absent ones marked). */
 export function candidatesFingerprint(collection: Collection, docIds: readonly DocId[]): string {
-  const parts: string[] = [];
-  for (const d of docIds) {
-    const p = collection.passages.get(d);
-    parts.push(d, p ? `${p.title ?? ''}\u0002${p.text}` : '\u0003absent');
-  }
-  return sha256(docIds.length, parts.join('\u0001'));
+  return sha256Joined(docIds.length, (function* () {
+    for (const d of docIds) {
+      const p = collection.passages.get(d);
+      yield d;
+      yield p ? `${p.title ?? ''}\u0002${p.text}` : '\u0003absent';
+    }
+  })());
 }
 
 /** Content fingerprint of a collection (ids, titles and texts in order). */
 export function collectionFingerprint(collection: Collection): string {
-  const parts: string[] = [];
-  for (const p of collection.passages.values()) parts.push(p.id, p.title ?? '', p.text);
-  return sha256(collection.passages.size, parts.join('\u0001'));
+  return sha256Joined(collection.passages.size, (function* () {
+    for (const p of collection.passages.values()) {
+      yield p.id;
+      yield p.title ?? '';
+      yield p.text;
+    }
+  })());
 }
 
 function encodeScores(s: Float64Array): Array<number | null> {

@@ -10,6 +10,7 @@ import { jsonRecords } from './jsonRecords';
 import { parseJsonLine, zodReason } from './jsonl';
 import { parsePythonStringList } from './pythonList';
 import { IdTracker, LoadReporter, acceptText, fileStem, textProblem, type ReadOptions } from './validate';
+import { ChunkedMap } from './chunkedMap';
 
 const ctxSchema = z.object({
   title: z.string().nullish(),
@@ -108,7 +109,7 @@ export async function readDprRetrieverFile(path: string, opts: ReadOptions = {})
   const reporter = new LoadReporter(path, opts.strict);
   const name = opts.name ?? fileStem(path);
   const queries = new Map<string, Query>();
-  const passages = new Map<string, Passage>();
+  const passages = new ChunkedMap<string, Passage>();
   const judgments = new Map<string, Map<string, number>>();
   const candidates = new Map<string, DocId[]>();
   let conflictingText = 0;
@@ -210,7 +211,7 @@ export async function* streamDprWikipedia(path: string, opts: { reporter?: LoadR
 export async function readDprPassages(path: string, opts: ReadOptions = {}): Promise<Loaded<Collection>> {
   const reporter = new LoadReporter(path, opts.strict);
   const ids = new IdTracker();
-  const passages = new Map<string, Passage>();
+  const passages = new ChunkedMap<string, Passage>();
   let line = 0;
   for await (const p of streamDprWikipedia(path, { reporter, onLine: (n) => { line = n; } })) {
     const dup = ids.check(p.id, line);

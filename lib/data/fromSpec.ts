@@ -17,6 +17,7 @@ import { readSmartDocuments, readSmartQueries } from './smart';
 import { readDprPassages, readDprQuestions, readDprRetrieverFile } from './dpr';
 import { readQrels } from './qrels';
 import { checkReferences } from './validate';
+import { ChunkedMap } from './chunkedMap';
 import { hashDatasetInputs } from './contentHash';
 
 /** What the format readers produced, before it becomes a Dataset. */
@@ -162,8 +163,11 @@ async function readParts(name: string, spec: DatasetSpec, baseDir: string, stric
 function mergeCollections(name: string, fromRetriever: Collection | undefined, psgs: Loaded<Collection> | undefined): Loaded<Collection> {
   if (!psgs) return { value: fromRetriever!, report: { file: '(retriever contexts)', records: fromRetriever!.passages.size, skipped: [], suspicious: [], warnings: [], notes: [] } };
   if (!fromRetriever) return psgs;
-  const passages = new Map<string, Passage>(psgs.value.passages);
-  for (const [id, p] of fromRetriever.passages) if (!passages.has(id)) passages.set(id, p);
+  const extra = [...fromRetriever.passages].filter(([id]) => !psgs.value.passages.has(id));
+  // DPR's contexts are psgs_w100 passages: copying 21M entries to add none would double the Map.
+  if (extra.length === 0) return { value: { name, passages: psgs.value.passages }, report: psgs.report };
+  const passages = new ChunkedMap<string, Passage>(psgs.value.passages);
+  for (const [id, p] of extra) passages.set(id, p);
   return { value: { name, passages }, report: psgs.report };
 }
 

@@ -8,6 +8,7 @@ import { readLines } from '../io/lines';
 import { writeFileAtomic } from '../io/atomic';
 import type { Collection, Loaded, Passage, Query, QuerySet } from './types';
 import { IdTracker, LoadReporter, acceptText, fileStem, type ReadOptions } from './validate';
+import { ChunkedMap } from './chunkedMap';
 
 const idField = z.union([z.string(), z.number()]).transform((v) => String(v).trim());
 
@@ -65,7 +66,7 @@ export async function* validJsonLines<S extends z.ZodType>(
 export async function readJsonlCollection(path: string, opts: ReadOptions = {}): Promise<Loaded<Collection>> {
   const reporter = new LoadReporter(path, opts.strict);
   const ids = new IdTracker();
-  const passages = new Map<string, Passage>();
+  const passages = new ChunkedMap<string, Passage>();
   for await (const { line, record } of validJsonLines(path, passageRecord, reporter)) {
     const id = record._id ?? record.docid ?? record.id;
     if (id === undefined || id === '') {

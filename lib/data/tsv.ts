@@ -6,6 +6,7 @@ import { readLines } from '../io/lines';
 import { writeFileAtomic } from '../io/atomic';
 import type { Collection, Loaded, Passage, Query, QuerySet } from './types';
 import { IdTracker, LoadReporter, acceptText, fileStem, type ReadOptions } from './validate';
+import { ChunkedMap } from './chunkedMap';
 
 interface IdText {
   readonly line: number;
@@ -68,7 +69,7 @@ export async function* streamTsvCollection(
 export async function readTsvCollection(path: string, opts: ReadOptions = {}): Promise<Loaded<Collection>> {
   const reporter = new LoadReporter(path, opts.strict);
   const ids = new IdTracker();
-  const passages = new Map<string, Passage>();
+  const passages = new ChunkedMap<string, Passage>();
   for await (const row of idTextRows(path, reporter)) {
     const dup = ids.check(row.id, row.line);
     if (dup) {

@@ -4,6 +4,7 @@
  * cross-file reference checks (qrels/runs against queries and collection).
  */
 import { InputError } from '../io/lines';
+import { ChunkedMap } from './chunkedMap';
 import type { Collection, DocId, LoadReport, QueryId, QuerySet, Qrels, Run, SkippedLine } from './types';
 
 /** Options every reader accepts. */
@@ -94,7 +95,7 @@ export function acceptText(reporter: LoadReporter, line: number, text: string, f
 
 /** Remembers where each id was first seen, so a duplicate's message names both lines. */
 export class IdTracker {
-  private readonly firstLine = new Map<string, number>();
+  private readonly firstLine = new ChunkedMap<string, number>();
 
   /** Returns the duplicate reason for `id` at `line`, or undefined (and records it) when new. */
   check(id: string, line: number): string | undefined {

@@ -14,6 +14,7 @@ import type { CandidateLists, Collection, DocId, Passage, Qrels, Query, QueryId,
 import type { MethodConfig, ModelRef } from '../config';
 import { runSystemOf } from '../config/model';
 import { dataRoot } from '../data/paths';
+import { ChunkedMap } from '../data/chunkedMap';
 import { bm25Run, bm25RunNameOf, DEFAULT_BM25_FAMILY, DEFAULT_BM25_RUN_DEPTH, isBm25RunName } from './bm25Runs';
 
 /** One split: the union of the named datasets. */
@@ -41,7 +42,10 @@ export interface Split {
 /** Hash of a split's content, fed in a fixed order (ids sorted) so equal content hashes equally. */
 function splitContentHash(queries: ReadonlyMap<QueryId, Query>, passages: ReadonlyMap<DocId, Passage>, judgments: ReadonlyMap<QueryId, ReadonlyMap<DocId, number>>, runs: ReadonlyMap<string, Run>, candidates: ReadonlyMap<QueryId, readonly DocId[]>): string {
   const h = createHash('sha256');
-  const sorted = <T>(m: ReadonlyMap<string, T>) => [...m.keys()].sort().map((k) => [k, m.get(k)!] as const);
+  // A generator, not an array of pairs: 21M passages would make 21M small arrays.
+  function* sorted<T>(m: ReadonlyMap<string, T>): Generator<readonly [string, T]> {
+    for (const k of [...m.keys()].sort()) yield [k, m.get(k)!];
+  }
   for (const [id, q] of sorted(queries)) h.update(`q\u0000${id}\u0000${q.text}\u0000`);
   for (const [id, p] of sorted(passages)) h.update(`p\u0000${id}\u0000${p.title ?? ''}\u0000${p.text}\u0000`);
   for (const [q, m] of sorted(judgments)) for (const [d, g] of sorted(m)) h.update(`j\u0000${q}\u0000${d}\u0000${g}\u0000`);
@@ -115,7 +119,9 @@ function resolverFor(specs: DatasetSpecs, files: readonly string[]): DatasetReso
 
 async function assembleSplit(datasets: readonly string[], wanted: readonly string[] | 'all', depth: number, resolver: DatasetResolver): Promise<Split> {
   const queries = new Map<QueryId, Query>();
-  const passages = new Map<DocId, Passage>();
+  // One dataset's collection is used as it is: a copy of 21M passages would double the index.
+  let passages: ReadonlyMap<DocId, Passage> | undefined;
+  let merged: ChunkedMap<DocId, Passage> | undefined;
   const judgments = new Map<QueryId, ReadonlyMap<DocId, number>>();
   const runEntries = new Map<string, Map<QueryId, readonly RunEntry[]>>();
   const licences = new Set<string>();
@@ -134,7 +140,13 @@ async function assembleSplit(datasets: readonly string[], wanted: readonly strin
       if (queries.has(id)) throw new Error(`split ${datasets.join('+')}: query id ${id} occurs in two datasets`);
       queries.set(id, q);
     }
-    for (const [id, p] of d.collection.passages) passages.set(id, p);
+    if (!passages) passages = d.collection.passages;
+    else {
+      // The resolver caches each dataset's own Map: merge into a copy, never into it.
+      merged ??= new ChunkedMap(passages);
+      for (const [id, p] of d.collection.passages) merged.set(id, p);
+      passages = merged;
+    }
     if (d.qrels) {
       anyQrels = true;
       for (const [q, m] of d.qrels.judgments) judgments.set(q, m);
@@ -159,6 +171,7 @@ async function assembleSplit(datasets: readonly string[], wanted: readonly strin
     }
   }
   const name = datasets.join('+');
+  const collection = passages ?? new Map<DocId, Passage>();
   const runs = new Map<string, Run>([...runEntries].map(([s, byQuery]) => [s, { name: s, byQuery }]));
   const systems = wanted === 'all' ? [...runs.keys()] : wanted;
   const missing = systems.filter((s) => !runs.has(s));
@@ -170,15 +183,15 @@ async function assembleSplit(datasets: readonly string[], wanted: readonly strin
   let noText = 0;
   const byQuery = new Map<QueryId, readonly DocId[]>();
   for (const [q, list] of all.byQuery) {
-    const kept = list.filter((d) => passages.has(d));
+    const kept = list.filter((d) => collection.has(d));
     noText += list.length - kept.length;
     if (kept.length > 0) byQuery.set(q, kept);
   }
   if (noText > 0) warnings.push(`${name}: ${noText} candidate passages have no text and were left out`);
   return {
     name, datasets, queries: { name, queries }, qrels: anyQrels ? { name, judgments } : undefined,
-    collection: { name, passages }, runs, candidates: { byQuery }, licences: [...licences], warnings,
-    contentHash: splitContentHash(queries, passages, judgments, runs, byQuery),
+    collection: { name, passages: collection }, runs, candidates: { byQuery }, licences: [...licences], warnings,
+    contentHash: splitContentHash(queries, collection, judgments, runs, byQuery),
   };
 }
 
