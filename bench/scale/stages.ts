@@ -243,7 +243,7 @@ const score: Stage<{ experiment: ExperimentConfig; data: TrainingCandidates }> =
     for (const q of scored.table.byQuery.values()) pairs += q.docIds.length;
     return {
       info: {
-        what: 'scoreCandidates (5 run-file scorers, fresh score cache: one JSON file per (model, query), fsync each) → normaliseAndFuse → trainingGroups',
+        what: 'scoreCandidates (5 run-file scorers, fresh score cache: one packed log per model, lib/assistants/scoreLog.ts) → normaliseAndFuse → trainingGroups',
         models: scored.table.models.length, tableQueries: scored.table.byQuery.size, tablePairs: pairs, groups: groups.groups.length,
         scoreCacheDir: scoreCacheOf(c), scoreCacheFiles: cache.files, scoreCacheMiB: mib(cache.bytes),
       },

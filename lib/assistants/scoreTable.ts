@@ -1,16 +1,17 @@
 /**
  * Builds a ScoreTable (models × (query, candidate), missing = NaN) by running each scorer over each
- * query's candidates. Every (scorer, query) chunk is cached on disk under a content-hash key and
- * written atomically, so an interrupted build resumes where it stopped and a changed input
- * recomputes only what depends on it. The key is the scorer's cacheKey (content of the run file
+ * query's candidates. Every (scorer, query) chunk is cached on disk under a content-hash key, in one
+ * packed, checksummed log per scorer (scoreLog.ts), so an interrupted build resumes where it stopped
+ * and a changed input recomputes only what depends on it. The key is the scorer's cacheKey (content of the run file
  * or model weights) and the pair set: query id and text, the candidate ids, and either the
  * candidates' own texts (scorers of scope `pairs`) or the whole collection (scope `collection`,
  * e.g. BM25, whose idf depends on every passage).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ScoreLog } from './scoreLog';
 import type { CandidateLists, Collection, DocId, QuerySet } from '../data/types';
-import { sha256, sha256Joined, writeFileAtomic } from '../io';
+import { sha256, sha256Joined } from '../io';
 import type { ModelColumn, QueryScores, Scorer, ScoreTable } from './types';
 
 /** Inputs of {@link buildScoreTable}: the teacher first, then the assistants (column order). */
@@ -31,11 +32,16 @@ export interface ScoreTableProgress {
   readonly cached: boolean;
 }
 
-/** Options of {@link buildScoreTable}: a cache folder (off when absent) and a progress callback. */
+/** Options of {@link buildScoreTable}: a cache folder (off when absent), progress and notes. */
 export interface ScoreTableOptions {
   readonly cacheDir?: string;
   readonly onProgress?: (p: ScoreTableProgress) => void;
+  /** What the cache had to step over (damaged records, recomputed); stderr when absent. */
+  readonly onNote?: (message: string) => void;
 }
+
+/** File name of a scorer's packed score log inside its cache folder. */
+export const SCORE_LOG_FILE = 'scores.log';
 
 /** Content fingerprint of the candidates' own passages (ids, titles, texts; absent ones marked). */
 export function candidatesFingerprint(collection: Collection, docIds: readonly DocId[]): string {
@@ -59,11 +65,8 @@ export function collectionFingerprint(collection: Collection): string {
   })());
 }
 
-function encodeScores(s: Float64Array): Array<number | null> {
-  return Array.from(s, (v) => (Number.isNaN(v) ? null : v));
-}
-
-function readChunk(path: string, n: number): Float64Array | undefined {
+/** A chunk of the earlier cache layout (one JSON file per chunk), read so an old cache is not lost. */
+function readLegacyChunk(path: string, n: number): Float64Array | undefined {
   if (!existsSync(path)) return undefined;
   try {
     const v = JSON.parse(readFileSync(path, 'utf8')) as { scores?: unknown };
@@ -91,30 +94,39 @@ export async function buildScoreTable(inputs: ScoreTableInputs, options: ScoreTa
   const unknown = [...inputs.candidates.byQuery.keys()].filter((q) => !inputs.queries.queries.has(q));
   if (unknown.length > 0) throw new RangeError(`buildScoreTable: ${unknown.length} candidate queries are not in ${inputs.queries.name} (${unknown.slice(0, 5).join(', ')})`);
   const fingerprint = options.cacheDir && scorers.some((s) => s.cacheKey && s.scope !== 'pairs') ? collectionFingerprint(inputs.collection) : '';
+  const folders = scorers.map((s) => (options.cacheDir && s.cacheKey ? join(options.cacheDir, sha256(s.cacheKey).slice(0, 16)) : undefined));
+  const logs = folders.map((f) => (f ? ScoreLog.open(join(f, SCORE_LOG_FILE)) : undefined));
+  const note = options.onNote ?? ((m: string) => process.stderr.write(`${m}\n`));
+  for (const log of logs) if (log && log.skippedBytes > 0) note(`score cache ${log.path}: stepped over ${log.skippedBytes} bytes of damaged or unfinished records (${log.records} records intact); their chunks are recomputed`);
   const total = scorers.length * inputs.candidates.byQuery.size;
   let done = 0;
   const byQuery = new Map<string, QueryScores>();
-  for (const [qid, docIds] of inputs.candidates.byQuery) {
-    const query = inputs.queries.queries.get(qid)!;
-    const scores: Float64Array[] = [];
-    const pairsPrint = options.cacheDir ? candidatesFingerprint(inputs.collection, docIds) : '';
-    for (const scorer of scorers) {
-      const data = scorer.scope === 'pairs' ? `pairs:${pairsPrint}` : fingerprint;
-      const path = options.cacheDir && scorer.cacheKey
-        ? join(options.cacheDir, sha256(scorer.cacheKey).slice(0, 16), `${sha256(scorer.cacheKey, data, qid, query.text, docIds as DocId[])}.json`)
-        : undefined;
-      let s = path ? readChunk(path, docIds.length) : undefined;
-      const cached = s !== undefined;
-      if (!s) {
-        s = await scorer.score(query, docIds, inputs.collection);
+  try {
+    for (const [qid, docIds] of inputs.candidates.byQuery) {
+      const query = inputs.queries.queries.get(qid)!;
+      const scores: Float64Array[] = [];
+      const pairsPrint = options.cacheDir ? candidatesFingerprint(inputs.collection, docIds) : '';
+      for (const [i, scorer] of scorers.entries()) {
+        const log = logs[i];
+        const data = scorer.scope === 'pairs' ? `pairs:${pairsPrint}` : fingerprint;
+        const key = log ? sha256(scorer.cacheKey!, data, qid, query.text, docIds as DocId[]) : '';
+        const keyBytes = Buffer.from(key, 'hex');
+        const fromLog = log?.get(keyBytes, docIds.length);
+        let s = fromLog ?? (log ? readLegacyChunk(join(folders[i]!, `${key}.json`), docIds.length) : undefined);
+        const cached = s !== undefined;
+        if (!s) s = await scorer.score(query, docIds, inputs.collection);
         if (s.length !== docIds.length) throw new RangeError(`scorer ${scorer.name} returned ${s.length} scores for ${docIds.length} candidates of query ${qid}`);
-        if (path) await writeFileAtomic(path, JSON.stringify({ model: scorer.name, queryId: qid, scores: encodeScores(s) }));
+        // A chunk found only in the old layout moves into the log.
+        if (log && !fromLog) log.put(keyBytes, s);
+        scores.push(s);
+        done += 1;
+        options.onProgress?.({ done, total, model: scorer.name, queryId: qid, cached });
       }
-      scores.push(s);
-      done += 1;
-      options.onProgress?.({ done, total, model: scorer.name, queryId: qid, cached });
+      byQuery.set(qid, { queryId: qid, docIds: docIds.slice(), scores });
     }
-    byQuery.set(qid, { queryId: qid, docIds: docIds.slice(), scores });
+  } finally {
+    // What was scored before a failure stays cached: the rerun resumes from it.
+    for (const log of logs) log?.close();
   }
   return { models, byQuery };
 }

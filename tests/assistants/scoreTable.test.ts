@@ -1,12 +1,12 @@
 /** Score tables from the real DL19 runs: values, missing pairs, disk cache and resume, save/load. */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { candidatesFromRuns, loadDataset, readTrecRun, type Dataset } from '../../lib/data';
 import { evaluate } from '../../lib/eval';
 import {
-  RankOnlyScorer, RunFileScorer, buildScoreTable, loadScoreTable, missingCounts, queryDistributions, runFromTable, saveScoreTable,
+  RankOnlyScorer, RunFileScorer, SCORE_LOG_FILE, buildScoreTable, loadScoreTable, missingCounts, queryDistributions, runFromTable, saveScoreTable,
   tableDistribution, type ScoreTable, type ScoreTableProgress,
 } from '../../lib/assistants';
 import type { CandidateLists } from '../../lib/data/types';
@@ -47,28 +47,67 @@ describe('buildScoreTable on the real DL19 runs', function () {
     [0.7308, 0.721, 0.5058].forEach((v, i) => assert.ok(Math.abs(ndcg[i] - v) < 5e-5, `${SYSTEMS[i]} ${ndcg[i]}`));
   });
 
-  it('reads every chunk from the cache on a rebuild, and recomputes only deleted chunks (resume)', async () => {
+  it('reads every chunk from the cache on a rebuild, and recomputes only damaged or lost chunks (resume)', async () => {
+    const build = async (events: ScoreTableProgress[], notes: string[] = []) => buildScoreTable(
+      { teacher: scorers[0], assistants: scorers.slice(1), queries: ds.queries, candidates, collection: ds.collection },
+      { cacheDir: dir, onProgress: (p) => events.push(p), onNote: (m) => notes.push(m) },
+    );
     const events: ScoreTableProgress[] = [];
-    const again = await buildScoreTable({ teacher: scorers[0], assistants: scorers.slice(1), queries: ds.queries, candidates, collection: ds.collection }, { cacheDir: dir, onProgress: (p) => events.push(p) });
+    const again = await build(events);
     assert.equal(events.length, 3 * 43);
     assert.ok(events.every((e) => e.cached));
     assert.deepEqual(again.byQuery.get('1037798')!.scores, table.byQuery.get('1037798')!.scores);
-    const sub = join(dir, readdirSync(dir)[0]);
-    const files = readdirSync(sub);
-    assert.equal(files.length, 43);
-    for (const f of files.slice(0, 5)) rmSync(join(sub, f));
-    writeFileSync(join(sub, files[5]), '{"scores": [1, 2'); // a torn file is recomputed, not trusted
+    const logs = readdirSync(dir).filter((f) => !f.endsWith('.json')).map((f) => join(dir, f, SCORE_LOG_FILE)).sort();
+    assert.equal(logs.length, 3, 'one packed log per scorer');
+    // A crash mid-append: the last record of one log is torn.
+    const torn = readFileSync(logs[0]);
+    writeFileSync(logs[0], torn.subarray(0, torn.length - 10));
+    // A garbled byte inside the third record of another (header 40 bytes, n at byte 36, CRC after the scores).
+    const garbled = readFileSync(logs[1]);
+    let at = 0;
+    for (let r = 0; r < 2; r++) at += 44 + 8 * garbled.readUInt32LE(at + 36);
+    garbled[at + 50] ^= 0xff;
+    writeFileSync(logs[1], garbled);
     const events2: ScoreTableProgress[] = [];
-    const resumed = await buildScoreTable({ teacher: scorers[0], assistants: scorers.slice(1), queries: ds.queries, candidates, collection: ds.collection }, { cacheDir: dir, onProgress: (p) => events2.push(p) });
-    assert.equal(events2.filter((e) => !e.cached).length, 6);
+    const notes: string[] = [];
+    const resumed = await build(events2, notes);
+    assert.equal(events2.filter((e) => !e.cached).length, 2, 'the torn and the garbled chunk, nothing else');
+    assert.equal(notes.length, 2);
+    assert.match(notes[0], /stepped over \d+ bytes of damaged or unfinished records \(42 records intact\)/);
     for (const [qid, q] of table.byQuery) assert.deepEqual(resumed.byQuery.get(qid)!.scores, q.scores);
+    const events3: ScoreTableProgress[] = [];
+    await build(events3);
+    assert.ok(events3.every((e) => e.cached), 'the recomputed chunks were appended after the damage');
+  });
+
+  it('reads a cache of the earlier layout (one JSON file per chunk) and moves it into the log', async () => {
+    const old = mkdtempSync(join(tmpdir(), 'mta4dpr-scores-old-'));
+    try {
+      const one: CandidateLists = { byQuery: new Map([['264014', candidates.byQuery.get('264014')!]]) };
+      const inputs = { teacher: scorers[0], assistants: [], queries: ds.queries, candidates: one, collection: ds.collection };
+      await buildScoreTable(inputs, { cacheDir: old });
+      const sub = join(old, readdirSync(old)[0]);
+      const logged = readFileSync(join(sub, SCORE_LOG_FILE));
+      const q = table.byQuery.get('264014')!;
+      // The same chunk as the earlier layout wrote it (null = missing), under the same key, and no log.
+      const key = logged.subarray(4, 36).toString('hex');
+      writeFileSync(join(sub, `${key}.json`), JSON.stringify({ model: SYSTEMS[0], queryId: '264014', scores: Array.from(q.scores[0], (v) => (Number.isNaN(v) ? null : v)) }));
+      rmSync(join(sub, SCORE_LOG_FILE));
+      const events: ScoreTableProgress[] = [];
+      const back = await buildScoreTable(inputs, { cacheDir: old, onProgress: (p) => events.push(p) });
+      assert.deepEqual(events.map((e) => e.cached), [true]);
+      assert.deepEqual(back.byQuery.get('264014')!.scores[0], q.scores[0]);
+      assert.deepEqual(readFileSync(join(sub, SCORE_LOG_FILE)), logged, 'the chunk moved into the log, byte for byte');
+    } finally {
+      rmSync(old, { recursive: true, force: true });
+    }
   });
 
   it('a changed candidate list misses the cache for that query only', async () => {
     const changed = new Map(candidates.byQuery);
     changed.set('264014', candidates.byQuery.get('264014')!.slice(0, 50));
     const events: ScoreTableProgress[] = [];
-    await buildScoreTable({ teacher: scorers[0], assistants: scorers.slice(1), queries: ds.queries, candidates: { byQuery: changed }, collection: ds.collection }, { cacheDir: dir, onProgress: (p) => events.push(p) });
+    await buildScoreTable({ teacher: scorers[0], assistants: scorers.slice(1), queries: ds.queries, candidates: { byQuery: changed }, collection: ds.collection }, { cacheDir: dir, onProgress: (p) => events.push(p), onNote: () => {} });
     assert.deepEqual(events.filter((e) => !e.cached).map((e) => e.queryId), ['264014', '264014', '264014']);
   });
 
