@@ -22,6 +22,35 @@
     return NULL;                                                           \
   }
 
+/*
+ * Element-wise loops get an AVX2 clone, picked when the library loads (glibc ifunc), beside the
+ * baseline SSE2 one: the addon is built where npm installs it, but may run on an older CPU. The
+ * clones do the same float operations in the same order (ISO C mode: no FMA contraction), so
+ * their results are equal bit for bit. OpenMP outlines a parallel region's body into a function
+ * that target_clones does not reach, so the cloned functions take a range and are called from it.
+ */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define VECTOR_CLONES
+#endif
+
+/* fn(ctx, lo, hi) over [0, size) in one contiguous range per thread (ranges start on 16-element bounds), or on one thread below minSize. */
+typedef void (*RangeFn)(const void* ctx, int64_t lo, int64_t hi);
+
+static void parallel_ranges(int64_t size, int64_t minSize, RangeFn fn, const void* ctx) {
+  if (size < minSize || omp_get_max_threads() == 1) {
+    fn(ctx, 0, size);
+    return;
+  }
+#pragma omp parallel
+  {
+    const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
+    const int64_t lo = t == 0 ? 0 : (size * t / nt) & ~(int64_t)15, hi = t == nt - 1 ? size : (size * (t + 1) / nt) & ~(int64_t)15;
+    if (hi > lo) fn(ctx, lo, hi);
+  }
+}
+
 static bool get_int64(napi_env env, napi_value v, int64_t* out) {
   return napi_get_value_int64(env, v, out) == napi_ok;
 }
@@ -325,6 +354,32 @@ static napi_value gather_rows(napi_env env, napi_callback_info info) {
  * it with tf ops (so both paths round alike):
  *   m' = β1·m + (1−β1)·g;  v' = β2·v + (1−β2)·g²;  u = (m'/c1) / (√(v'/c2) + ε) + λ·θ;  θ' = θ − lr·u.
  */
+typedef struct {
+  const float *p, *g, *m, *v;
+  float *po, *mo, *vo;
+  float lr, b1, b2, c1, c2, eps, wd, nb1, nb2;
+} AdamWArgs;
+
+/* restrict: with seven pointers GCC gives up the run-time alias checks and would not vectorize. */
+static inline void adamw_loop(const float* restrict p, const float* restrict g, const float* restrict m, const float* restrict v,
+                              float* restrict po, float* restrict mo, float* restrict vo, int64_t n, const AdamWArgs* a) {
+  const float lr = a->lr, b1 = a->b1, b2 = a->b2, c1 = a->c1, c2 = a->c2, eps = a->eps, wd = a->wd, nb1 = a->nb1, nb2 = a->nb2;
+  for (int64_t i = 0; i < n; i++) {
+    const float mi = b1 * m[i] + nb1 * g[i];
+    const float vi = b2 * v[i] + nb2 * (g[i] * g[i]);
+    float u = (mi / c1) / (sqrtf(vi / c2) + eps);
+    if (wd != 0.0f) u = u + p[i] * wd;
+    mo[i] = mi;
+    vo[i] = vi;
+    po[i] = p[i] - u * lr;
+  }
+}
+
+VECTOR_CLONES static void adamw_range(const void* ctx, int64_t lo, int64_t hi) {
+  const AdamWArgs* a = (const AdamWArgs*)ctx;
+  adamw_loop(a->p + lo, a->g + lo, a->m + lo, a->v + lo, a->po + lo, a->mo + lo, a->vo + lo, hi - lo, a);
+}
+
 static napi_value adamw(napi_env env, napi_callback_info info) {
   HeapCall c;
   if (!heap_args(env, info, "adamw", 16, 8, &c)) return NULL;
@@ -335,20 +390,10 @@ static napi_value adamw(napi_env env, napi_callback_info info) {
   for (int i = 0; i < 7; i++) {
     if (!(base[i] = heap_span(env, &c, c.ints[i], 4ull * size))) return NULL;
   }
-  const float* p = base[0]; const float* g = base[1]; const float* m = base[2]; const float* v = base[3];
-  float* po = base[4]; float* mo = base[5]; float* vo = base[6];
-  const float lr = (float)h[0], b1 = (float)h[1], b2 = (float)h[2], c1 = (float)h[3], c2 = (float)h[4], eps = (float)h[5], wd = (float)h[6];
-  const float nb1 = (float)(1.0 - h[1]), nb2 = (float)(1.0 - h[2]);
-#pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < size; i++) {
-    const float mi = b1 * m[i] + nb1 * g[i];
-    const float vi = b2 * v[i] + nb2 * (g[i] * g[i]);
-    float u = (mi / c1) / (sqrtf(vi / c2) + eps);
-    if (wd != 0.0f) u = u + p[i] * wd;
-    mo[i] = mi;
-    vo[i] = vi;
-    po[i] = p[i] - u * lr;
-  }
+  /* The outputs are fresh tensors: they never overlap the inputs (restrict above relies on it). */
+  const AdamWArgs a = {base[0], base[1], base[2], base[3], base[4], base[5], base[6],
+                       (float)h[0], (float)h[1], (float)h[2], (float)h[3], (float)h[4], (float)h[5], (float)h[6], (float)(1.0 - h[1]), (float)(1.0 - h[2])};
+  parallel_ranges(size, 16384, adamw_range, &a);
   return NULL;
 }
 
@@ -437,6 +482,18 @@ static napi_value scatter_rows(napi_env env, napi_callback_info info) {
   return int64_value(env, bad);
 }
 
+typedef struct {
+  const float *a, *b;
+  float* out;
+} BinaryArgs;
+
+VECTOR_CLONES static void add_range(const void* ctx, int64_t lo, int64_t hi) {
+  const BinaryArgs* x = (const BinaryArgs*)ctx;
+  const float *a = x->a, *b = x->b;
+  float* out = x->out;
+  for (int64_t i = lo; i < hi; i++) out[i] = a[i] + b[i];
+}
+
 /*
  * addSame(heap, aOffset, bOffset, outOffset, size): out = a + b elementwise in float32 on every
  * core (the wasm Add is one thread; summing the two towers' 3M-entry embedding gradients is the
@@ -450,8 +507,8 @@ static napi_value add_same(napi_env env, napi_callback_info info) {
   float* out;
   if (!(a = heap_span(env, &c, c.ints[0], 4ull * size)) || !(b = heap_span(env, &c, c.ints[1], 4ull * size)) ||
       !(out = heap_span(env, &c, c.ints[2], 4ull * size))) return NULL;
-#pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < size; i++) out[i] = a[i] + b[i];
+  const BinaryArgs args = {a, b, out};
+  parallel_ranges(size, 16384, add_range, &args);
   return NULL;
 }
 
@@ -507,6 +564,26 @@ static inline float erf_fast(float x) {
   return bits_float(float_bits(y) | (xb & (int32_t)0x80000000));
 }
 
+VECTOR_CLONES static void gelu_range(const void* ctx, int64_t lo, int64_t hi) {
+  const BinaryArgs* a = (const BinaryArgs*)ctx;
+  const float* x = a->a;
+  float* out = a->out;
+  for (int64_t i = lo; i < hi; i++) out[i] = 0.5f * x[i] * (1.0f + erf_fast(x[i] * SQRT1_2F));
+}
+
+/* a = x, b = dy, out = dx. */
+VECTOR_CLONES static void gelu_grad_range(const void* ctx, int64_t lo, int64_t hi) {
+  const BinaryArgs* a = (const BinaryArgs*)ctx;
+  const float *x = a->a, *dy = a->b;
+  float* dx = a->out;
+  const float inv_sqrt_2pi = 0.3989422804014327f;
+  for (int64_t i = lo; i < hi; i++) {
+    const float v = x[i];
+    const float cdf = 0.5f * (1.0f + erf_fast(v * SQRT1_2F));
+    dx[i] = dy[i] * (cdf + v * inv_sqrt_2pi * exp_nonpositive(-0.5f * v * v));
+  }
+}
+
 /*
  * Exact GELU, y = x·Φ(x) = ½x(1 + erf(x/√2)), as BERT/DistilBERT (and the tf-ops path of
  * lib/models/fusedLayers.ts) compute it, in one pass on every core instead of five tensors.
@@ -519,8 +596,8 @@ static napi_value gelu_forward(napi_env env, napi_callback_info info) {
   const float* x;
   float* out;
   if (!(x = heap_span(env, &c, c.ints[0], 4ull * size)) || !(out = heap_span(env, &c, c.ints[1], 4ull * size))) return NULL;
-#pragma omp parallel for simd schedule(static) if (size >= 16384)
-  for (int64_t i = 0; i < size; i++) out[i] = 0.5f * x[i] * (1.0f + erf_fast(x[i] * SQRT1_2F));
+  const BinaryArgs args = {x, NULL, out};
+  parallel_ranges(size, 16384, gelu_range, &args);
   return NULL;
 }
 
@@ -536,14 +613,69 @@ static napi_value gelu_backward(napi_env env, napi_callback_info info) {
   float* dx;
   if (!(x = heap_span(env, &c, c.ints[0], 4ull * size)) || !(dy = heap_span(env, &c, c.ints[1], 4ull * size)) ||
       !(dx = heap_span(env, &c, c.ints[2], 4ull * size))) return NULL;
-  const float inv_sqrt_2pi = 0.3989422804014327f;
-#pragma omp parallel for simd schedule(static) if (size >= 16384)
-  for (int64_t i = 0; i < size; i++) {
-    const float v = x[i];
-    const float cdf = 0.5f * (1.0f + erf_fast(v * SQRT1_2F));
-    dx[i] = dy[i] * (cdf + v * inv_sqrt_2pi * exp_nonpositive(-0.5f * v * v));
-  }
+  const BinaryArgs args = {x, dy, dx};
+  parallel_ranges(size, 16384, gelu_grad_range, &args);
   return NULL;
+}
+
+/*
+ * Sums in double of a float row, in four interleaved partial sums added pairwise at the end: the
+ * loops vectorize (a single running sum waits on each add's latency). They differ from a serial
+ * double sum only in double's last bits, and do not depend on the thread count.
+ */
+static inline double sum_f64(const float* x, int64_t n) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  int64_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    s0 += x[j];
+    s1 += x[j + 1];
+    s2 += x[j + 2];
+    s3 += x[j + 3];
+  }
+  for (; j < n; j++) s0 += x[j];
+  return (s0 + s1) + (s2 + s3);
+}
+
+/* Σ (x − mu)² in double, as sum_f64. */
+static inline double sum_sq_dev_f64(const float* x, int64_t n, double mu) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  int64_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const double d0 = x[j] - mu, d1 = x[j + 1] - mu, d2 = x[j + 2] - mu, d3 = x[j + 3] - mu;
+    s0 += d0 * d0;
+    s1 += d1 * d1;
+    s2 += d2 * d2;
+    s3 += d3 * d3;
+  }
+  for (; j < n; j++) {
+    const double d = x[j] - mu;
+    s0 += d * d;
+  }
+  return (s0 + s1) + (s2 + s3);
+}
+
+typedef struct {
+  const float *x, *gamma, *beta, *mean, *rstd, *dy;
+  float *y, *meanOut, *rstdOut, *dx, *dgamma, *dbeta;
+  int64_t rows, cols;
+  double eps;
+} LayerNormArgs;
+
+/* Rows [lo, hi) of the forward pass. */
+VECTOR_CLONES static void layer_norm_rows(const void* ctx, int64_t lo, int64_t hi) {
+  const LayerNormArgs* a = (const LayerNormArgs*)ctx;
+  const int64_t cols = a->cols;
+  const float *gamma = a->gamma, *beta = a->beta;
+  for (int64_t r = lo; r < hi; r++) {
+    const float* xr = a->x + r * cols;
+    float* yr = a->y + r * cols;
+    const double mu = sum_f64(xr, cols) / (double)cols;
+    const double sq = sum_sq_dev_f64(xr, cols, mu);
+    const float m = (float)mu, s = (float)(1.0 / sqrt(sq / (double)cols + a->eps));
+    a->meanOut[r] = m;
+    a->rstdOut[r] = s;
+    for (int64_t j = 0; j < cols; j++) yr[j] = (xr[j] - m) * s * gamma[j] + beta[j];
+  }
 }
 
 /*
@@ -558,28 +690,60 @@ static napi_value layer_norm_forward(napi_env env, napi_callback_info info) {
   const int64_t rows = c.ints[6], cols = c.ints[7];
   double eps;
   CHECK(napi_get_value_double(env, c.argv[9], &eps));
-  const float *x, *gamma, *beta;
-  float *y, *mean, *rstd;
-  if (!(x = heap_span(env, &c, c.ints[0], 4ull * rows * cols)) || !(gamma = heap_span(env, &c, c.ints[1], 4ull * cols)) ||
-      !(beta = heap_span(env, &c, c.ints[2], 4ull * cols)) || !(y = heap_span(env, &c, c.ints[3], 4ull * rows * cols)) ||
-      !(mean = heap_span(env, &c, c.ints[4], 4ull * rows)) || !(rstd = heap_span(env, &c, c.ints[5], 4ull * rows))) return NULL;
-#pragma omp parallel for schedule(static) if (rows * cols >= 16384)
-  for (int64_t r = 0; r < rows; r++) {
-    const float* xr = x + r * cols;
-    float* yr = y + r * cols;
-    double sum = 0, sq = 0;
-    for (int64_t j = 0; j < cols; j++) sum += xr[j];
-    const double mu = sum / (double)cols;
-    for (int64_t j = 0; j < cols; j++) {
-      const double d = xr[j] - mu;
-      sq += d * d;
-    }
-    const float m = (float)mu, s = (float)(1.0 / sqrt(sq / (double)cols + eps));
-    mean[r] = m;
-    rstd[r] = s;
-    for (int64_t j = 0; j < cols; j++) yr[j] = (xr[j] - m) * s * gamma[j] + beta[j];
-  }
+  LayerNormArgs a = {0};
+  if (!(a.x = heap_span(env, &c, c.ints[0], 4ull * rows * cols)) || !(a.gamma = heap_span(env, &c, c.ints[1], 4ull * cols)) ||
+      !(a.beta = heap_span(env, &c, c.ints[2], 4ull * cols)) || !(a.y = heap_span(env, &c, c.ints[3], 4ull * rows * cols)) ||
+      !(a.meanOut = heap_span(env, &c, c.ints[4], 4ull * rows)) || !(a.rstdOut = heap_span(env, &c, c.ints[5], 4ull * rows))) return NULL;
+  a.rows = rows;
+  a.cols = cols;
+  a.eps = eps;
+  parallel_ranges(rows, cols > 0 ? 16384 / cols + 1 : rows + 1, layer_norm_rows, &a);
   return NULL;
+}
+
+/* Rows [lo, hi) of dx. */
+VECTOR_CLONES static void layer_norm_grad_rows(const void* ctx, int64_t lo, int64_t hi) {
+  const LayerNormArgs* a = (const LayerNormArgs*)ctx;
+  const int64_t cols = a->cols;
+  const float* gamma = a->gamma;
+  for (int64_t r = lo; r < hi; r++) {
+    const float *xr = a->x + r * cols, *dyr = a->dy + r * cols;
+    float* dxr = a->dx + r * cols;
+    const float m = a->mean[r], s = a->rstd[r];
+    double sg[4] = {0, 0, 0, 0}, sgx[4] = {0, 0, 0, 0};
+    int64_t j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      for (int k = 0; k < 4; k++) {
+        const float g = dyr[j + k] * gamma[j + k];
+        sg[k] += g;
+        sgx[k] += (double)g * ((xr[j + k] - m) * s);
+      }
+    }
+    for (; j < cols; j++) {
+      const float g = dyr[j] * gamma[j];
+      sg[0] += g;
+      sgx[0] += (double)g * ((xr[j] - m) * s);
+    }
+    const float mg = (float)(((sg[0] + sg[1]) + (sg[2] + sg[3])) / (double)cols);
+    const float mgx = (float)(((sgx[0] + sgx[1]) + (sgx[2] + sgx[3])) / (double)cols);
+    for (j = 0; j < cols; j++) dxr[j] = s * (dyr[j] * gamma[j] - mg - ((xr[j] - m) * s) * mgx);
+  }
+}
+
+/* Columns [lo, hi) of dγ and dβ, each summed over the rows in order. */
+VECTOR_CLONES static void layer_norm_grad_cols(const void* ctx, int64_t lo, int64_t hi) {
+  const LayerNormArgs* a = (const LayerNormArgs*)ctx;
+  const int64_t cols = a->cols;
+  float *dgamma = a->dgamma, *dbeta = a->dbeta;
+  for (int64_t j = lo; j < hi; j++) dgamma[j] = dbeta[j] = 0;
+  for (int64_t r = 0; r < a->rows; r++) {
+    const float *xr = a->x + r * cols, *dyr = a->dy + r * cols;
+    const float m = a->mean[r], s = a->rstd[r];
+    for (int64_t j = lo; j < hi; j++) {
+      dgamma[j] += dyr[j] * ((xr[j] - m) * s);
+      dbeta[j] += dyr[j];
+    }
+  }
 }
 
 /*
@@ -592,42 +756,28 @@ static napi_value layer_norm_backward(napi_env env, napi_callback_info info) {
   HeapCall c;
   if (!heap_args(env, info, "layerNormBackward", 11, 10, &c)) return NULL;
   const int64_t rows = c.ints[8], cols = c.ints[9];
-  const float *x, *gamma, *mean, *rstd, *dy;
-  float *dx, *dgamma, *dbeta;
-  if (!(x = heap_span(env, &c, c.ints[0], 4ull * rows * cols)) || !(gamma = heap_span(env, &c, c.ints[1], 4ull * cols)) ||
-      !(mean = heap_span(env, &c, c.ints[2], 4ull * rows)) || !(rstd = heap_span(env, &c, c.ints[3], 4ull * rows)) ||
-      !(dy = heap_span(env, &c, c.ints[4], 4ull * rows * cols)) || !(dx = heap_span(env, &c, c.ints[5], 4ull * rows * cols)) ||
-      !(dgamma = heap_span(env, &c, c.ints[6], 4ull * cols)) || !(dbeta = heap_span(env, &c, c.ints[7], 4ull * cols))) return NULL;
+  LayerNormArgs a = {0};
+  if (!(a.x = heap_span(env, &c, c.ints[0], 4ull * rows * cols)) || !(a.gamma = heap_span(env, &c, c.ints[1], 4ull * cols)) ||
+      !(a.mean = heap_span(env, &c, c.ints[2], 4ull * rows)) || !(a.rstd = heap_span(env, &c, c.ints[3], 4ull * rows)) ||
+      !(a.dy = heap_span(env, &c, c.ints[4], 4ull * rows * cols)) || !(a.dx = heap_span(env, &c, c.ints[5], 4ull * rows * cols)) ||
+      !(a.dgamma = heap_span(env, &c, c.ints[6], 4ull * cols)) || !(a.dbeta = heap_span(env, &c, c.ints[7], 4ull * cols))) return NULL;
+  a.rows = rows;
+  a.cols = cols;
   const int big = rows * cols >= 16384;
-#pragma omp parallel for schedule(static) if (big)
-  for (int64_t r = 0; r < rows; r++) {
-    const float *xr = x + r * cols, *dyr = dy + r * cols;
-    float* dxr = dx + r * cols;
-    const float m = mean[r], s = rstd[r];
-    double sg = 0, sgx = 0;
-    for (int64_t j = 0; j < cols; j++) {
-      const float g = dyr[j] * gamma[j];
-      sg += g;
-      sgx += (double)g * ((xr[j] - m) * s);
-    }
-    const float mg = (float)(sg / (double)cols), mgx = (float)(sgx / (double)cols);
-    for (int64_t j = 0; j < cols; j++) dxr[j] = s * (dyr[j] * gamma[j] - mg - ((xr[j] - m) * s) * mgx);
-  }
-  const int parts = big && cols >= 64 ? omp_get_max_threads() : 1;
-#pragma omp parallel for num_threads(parts) schedule(static)
-  for (int p = 0; p < parts; p++) {
-    const int64_t lo = cols * p / parts, hi = cols * (p + 1) / parts;
-    for (int64_t j = lo; j < hi; j++) dgamma[j] = dbeta[j] = 0;
-    for (int64_t r = 0; r < rows; r++) {
-      const float *xr = x + r * cols, *dyr = dy + r * cols;
-      const float m = mean[r], s = rstd[r];
-      for (int64_t j = lo; j < hi; j++) {
-        dgamma[j] += dyr[j] * ((xr[j] - m) * s);
-        dbeta[j] += dyr[j];
-      }
-    }
-  }
+  parallel_ranges(rows, big ? 0 : rows + 1, layer_norm_grad_rows, &a);
+  /* Columns split on 16-element bounds: under 64 columns one thread does them all. */
+  parallel_ranges(cols, big && cols >= 64 ? 0 : cols + 1, layer_norm_grad_cols, &a);
   return NULL;
+}
+
+/* Σ x² over [lo, hi) in double, in eight interleaved partial sums (see sum_f64). */
+VECTOR_CLONES static double sum_squares_range(const float* x, int64_t lo, int64_t hi) {
+  double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t i = lo;
+  for (; i + 8 <= hi; i += 8)
+    for (int k = 0; k < 8; k++) s[k] += (double)x[i + k] * (double)x[i + k];
+  for (; i < hi; i++) s[0] += (double)x[i] * (double)x[i];
+  return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
 /*
@@ -646,12 +796,7 @@ static napi_value sum_squares(napi_env env, napi_callback_info info) {
   int parts = size >= 65536 ? omp_get_max_threads() : 1;
   if (parts > MAX_PARTS) parts = MAX_PARTS;
 #pragma omp parallel for num_threads(parts) schedule(static)
-  for (int p = 0; p < parts; p++) {
-    const int64_t lo = size * p / parts, hi = size * (p + 1) / parts;
-    double acc = 0;
-    for (int64_t i = lo; i < hi; i++) acc += (double)x[i] * (double)x[i];
-    partial[p] = acc;
-  }
+  for (int p = 0; p < parts; p++) partial[p] = sum_squares_range(x, size * p / parts, size * (p + 1) / parts);
   double total = 0;
   for (int p = 0; p < parts; p++) total += partial[p];
   napi_value result;
