@@ -4,7 +4,7 @@
  * leading axes (bias and LayerNorm gradients) as a BLAS matrix-vector product, row gathers
  * (embedding lookups) and their scatter gradients, large same-shape adds on every core (the two
  * towers' embedding gradients), a fused AdamW update (a kernel of its own name, FUSED_ADAMW_KERNEL),
- * fused GELU and LayerNorm with their gradients (FUSED_LAYER_KERNELS, used by lib/models/fusedLayers.ts),
+ * fused GELU, LayerNorm and attention's masked softmax with their gradients (FUSED_LAYER_KERNELS, used by lib/models/fusedLayers.ts),
  * and a sum of squares for gradient clipping (SUM_SQUARES_KERNEL).
  * They read and write the tensors where they live, in the wasm heap; when the addon is absent or a
  * call falls outside what it handles, the (patched) wasm kernel runs as before.
@@ -36,6 +36,8 @@ interface NativeAddon {
   layerNormForward?(heap: ArrayBuffer, x: number, gamma: number, beta: number, y: number, mean: number, rstd: number, rows: number, cols: number, eps: number): void;
   sumSquares?(heap: ArrayBuffer, x: number, size: number): number;
   layerNormBackward?(heap: ArrayBuffer, x: number, gamma: number, mean: number, rstd: number, dy: number, dx: number, dgamma: number, dbeta: number, rows: number, cols: number): void;
+  maskedSoftmax?(heap: ArrayBuffer, x: number, bias: number, out: number, batches: number, rowsPerBatch: number, cols: number): void;
+  maskedSoftmaxGrad?(heap: ArrayBuffer, y: number, dy: number, dx: number, dbias: number, batches: number, rowsPerBatch: number, cols: number): void;
 }
 
 
@@ -216,6 +218,10 @@ export const FUSED_LAYER_KERNELS = {
   layerNorm: 'Mta4dprLayerNorm',
   /** { x, gamma, mean, rstd, dy } → [dx, dgamma, dbeta]. */
   layerNormGrad: 'Mta4dprLayerNormGrad',
+  /** { x [b, …, k], bias [b, 1, …, 1, k] } → softmax(x + bias) over the last axis (attention scores and their key mask). */
+  maskedSoftmax: 'Mta4dprMaskedSoftmax',
+  /** { y, dy, bias } → [dx, dbias], from the softmax's output y. */
+  maskedSoftmaxGrad: 'Mta4dprMaskedSoftmaxGrad',
 } as const;
 
 function float32(kernel: string, inputs: Record<string, TensorInfo>): void {
@@ -270,6 +276,38 @@ function nativeLayerNormGrad(args: KernelArgs): TensorInfo[] {
   return outs;
 }
 
+/** Batches, rows per batch and columns of a masked softmax, after checking that bias is [b, 1, …, 1, k] for x [b, …, k]. */
+function softmaxDims(kernel: string, x: TensorInfo, bias: TensorInfo): [number, number, number] {
+  const cols = x.shape[x.shape.length - 1] ?? 0;
+  const batches = x.shape[0] ?? 0;
+  const ok = x.shape.length >= 2 && bias.shape.length === x.shape.length && bias.shape[0] === batches && bias.shape[bias.shape.length - 1] === cols
+    && bias.shape.slice(1, -1).every((d) => d === 1);
+  if (!ok) throw new Error(`${kernel}: bias must have shape [${batches}, ${x.shape.slice(1, -1).map(() => 1)}, ${cols}] for x [${x.shape}], not [${bias.shape}]`);
+  return [batches, batches * cols === 0 ? 0 : sizeOf(x.shape) / (batches * cols), cols];
+}
+
+function nativeMaskedSoftmax(args: KernelArgs): TensorInfo {
+  const { x, bias } = args.inputs;
+  float32(FUSED_LAYER_KERNELS.maskedSoftmax, args.inputs);
+  const [batches, rows, cols] = softmaxDims(FUSED_LAYER_KERNELS.maskedSoftmax, x, bias);
+  const out = args.backend.makeOutput([...x.shape], 'float32');
+  if (batches * rows * cols === 0) return out;
+  const off = offsets(args.backend);
+  addon!.maskedSoftmax!(heapOf(args.backend), off(x), off(bias), off(out), batches, rows, cols);
+  return out;
+}
+
+function nativeMaskedSoftmaxGrad(args: KernelArgs): TensorInfo[] {
+  const { y, dy, bias } = args.inputs;
+  float32(FUSED_LAYER_KERNELS.maskedSoftmaxGrad, args.inputs);
+  const [batches, rows, cols] = softmaxDims(FUSED_LAYER_KERNELS.maskedSoftmaxGrad, y, bias);
+  const outs = [args.backend.makeOutput([...y.shape], 'float32'), args.backend.makeOutput([...bias.shape], 'float32')];
+  if (batches * rows * cols === 0) return outs;
+  const off = offsets(args.backend);
+  addon!.maskedSoftmaxGrad!(heapOf(args.backend), off(y), off(dy), off(outs[0]), off(outs[1]), batches, rows, cols);
+  return outs;
+}
+
 /** Name of the sum-of-squares kernel ({ x } → a float32 scalar Σx², summed in double); lib/train/clip.ts uses it when the active backend has it. */
 export const SUM_SQUARES_KERNEL = 'Mta4dprSumSquares';
 
@@ -283,10 +321,12 @@ function nativeSumSquares(args: KernelArgs): TensorInfo {
   return out;
 }
 
-const LAYER_IMPLEMENTATIONS: Record<string, (args: KernelArgs) => TensorInfo | TensorInfo[]> = {
-  [FUSED_LAYER_KERNELS.gelu]: nativeGelu, [FUSED_LAYER_KERNELS.geluGrad]: nativeGeluGrad,
-  [FUSED_LAYER_KERNELS.layerNorm]: nativeLayerNorm, [FUSED_LAYER_KERNELS.layerNormGrad]: nativeLayerNormGrad,
-  [SUM_SQUARES_KERNEL]: nativeSumSquares,
+/** The fused kernels, each with the addon function it needs (an addon built before that function existed lacks it: the kernel is then not registered, and its caller takes the tf-ops path). */
+const LAYER_IMPLEMENTATIONS: Record<string, [(args: KernelArgs) => TensorInfo | TensorInfo[], keyof NativeAddon]> = {
+  [FUSED_LAYER_KERNELS.gelu]: [nativeGelu, 'geluForward'], [FUSED_LAYER_KERNELS.geluGrad]: [nativeGeluGrad, 'geluBackward'],
+  [FUSED_LAYER_KERNELS.layerNorm]: [nativeLayerNorm, 'layerNormForward'], [FUSED_LAYER_KERNELS.layerNormGrad]: [nativeLayerNormGrad, 'layerNormBackward'],
+  [FUSED_LAYER_KERNELS.maskedSoftmax]: [nativeMaskedSoftmax, 'maskedSoftmax'], [FUSED_LAYER_KERNELS.maskedSoftmaxGrad]: [nativeMaskedSoftmaxGrad, 'maskedSoftmaxGrad'],
+  [SUM_SQUARES_KERNEL]: [nativeSumSquares, 'sumSquares'],
 };
 
 const IMPLEMENTATIONS: Record<NativeKernelName, (args: KernelArgs) => TensorInfo> = {
@@ -312,11 +352,8 @@ export function registerNativeKernels(): NativeKernelStatus {
   const loaded = ensureAddon();
   if (typeof loaded === 'string') return (status = { active: false, reason: loaded });
   if (!tf.getKernel(FUSED_ADAMW_KERNEL, 'wasm')) tf.registerKernel({ kernelName: FUSED_ADAMW_KERNEL, backendName: 'wasm', kernelFunc: nativeAdamW as unknown as tf.KernelFunc });
-  // An addon built before the layer kernels existed lacks them: the layers then take the tf-ops path.
-  if (typeof loaded.layerNormBackward === 'function' && typeof loaded.sumSquares === 'function') {
-    for (const [name, kernelFunc] of Object.entries(LAYER_IMPLEMENTATIONS)) {
-      if (!tf.getKernel(name, 'wasm')) tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
-    }
+  for (const [name, [kernelFunc, needs]] of Object.entries(LAYER_IMPLEMENTATIONS)) {
+    if (typeof loaded[needs] === 'function' && !tf.getKernel(name, 'wasm')) tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   }
   for (const name of KERNELS) {
     const current = tf.getKernel(name, 'wasm') as (tf.KernelConfig & { [NATIVE]?: true }) | undefined;

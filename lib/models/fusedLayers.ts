@@ -1,5 +1,5 @@
 /**
- * The transformer's GELU and LayerNorm. Written with tf ops they are five to eight tensors each,
+ * The transformer's GELU, LayerNorm and attention softmax. Written with tf ops they are five to eight tensors each,
  * and autodiff keeps and walks all of them (a fifth of a training step on wasm); where the backend
  * has the fused kernels (lib/backend/native-kernels.ts: FUSED_LAYER_KERNELS, wasm with the native
  * addon) each is one kernel forward and one backward, through tf.customGrad. Elsewhere (cpu,
@@ -20,6 +20,11 @@ export function geluOps(x: tf.Tensor): tf.Tensor {
 export function layerNormOps(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
   return x.sub(mean).mul(tf.rsqrt(variance.add(eps))).mul(gamma).add(beta);
+}
+
+/** Attention weights, softmax(scores + bias) over the last axis (bias: the additive key mask, broadcast over heads and queries), with tf ops. */
+export function maskedSoftmaxOps(scores: tf.Tensor, bias: tf.Tensor): tf.Tensor {
+  return tf.softmax(scores.add(bias), -1);
 }
 
 /** tfjs types customGrad's function over a rest parameter of tensors-or-save; ours name their inputs. */
@@ -53,6 +58,16 @@ function layerNormFused(eps: number): (x: tf.Tensor, gamma: tf.Tensor, beta: tf.
   return f;
 }
 
+const maskedSoftmaxFused = tf.customGrad(((scores: tf.Tensor, bias: tf.Tensor, save: tf.GradSaveFunc) => {
+  const y = tf.engine().runKernel(FUSED_LAYER_KERNELS.maskedSoftmax, { x: scores, bias }) as tf.Tensor;
+  save([y, bias]);
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], [sy, sb]: tf.Tensor[]) =>
+      tf.engine().runKernel(FUSED_LAYER_KERNELS.maskedSoftmaxGrad, { y: sy, dy: dy as tf.Tensor, bias: sb }) as tf.Tensor[],
+  };
+}) as unknown as CustomGradFunc) as unknown as (scores: tf.Tensor, bias: tf.Tensor) => tf.Tensor;
+
 /** Exact GELU: one fused kernel each way where the backend has it, else {@link geluOps}. */
 export function gelu(x: tf.Tensor): tf.Tensor {
   return fused(FUSED_LAYER_KERNELS.gelu) && x.dtype === 'float32' ? geluFused(x) : geluOps(x);
@@ -63,4 +78,16 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: 
   return fused(FUSED_LAYER_KERNELS.layerNorm) && x.dtype === 'float32' && gamma.rank === 1 && beta.rank === 1
     ? layerNormFused(eps)(x, gamma, beta)
     : layerNormOps(x, gamma, beta, eps);
+}
+
+/**
+ * softmax(scores + bias) over the last axis, for scores [b, …, k] and bias [b, 1, …, 1, k]: one
+ * fused kernel each way where the backend has it (the bias's gradient too), else {@link maskedSoftmaxOps}.
+ */
+export function maskedSoftmax(scores: tf.Tensor, bias: tf.Tensor): tf.Tensor {
+  const fits = scores.dtype === 'float32' && bias.dtype === 'float32' && scores.rank >= 2 && bias.rank === scores.rank && bias.shape[0] === scores.shape[0]
+    && bias.shape[bias.rank - 1] === scores.shape[scores.rank - 1] && bias.shape.slice(1, -1).every((d) => d === 1);
+  return fits && fused(FUSED_LAYER_KERNELS.maskedSoftmax) && fused(FUSED_LAYER_KERNELS.maskedSoftmaxGrad)
+    ? maskedSoftmaxFused(scores, bias)
+    : maskedSoftmaxOps(scores, bias);
 }

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { StudentConfig } from './config';
 import { embeddingLookup } from './embedding';
-import { gelu, layerNorm } from './fusedLayers';
+import { gelu, layerNorm, maskedSoftmax } from './fusedLayers';
 
 /** Looks up a tower's parameter by local name. */
 export type ParamGetter = (local: string) => tf.Tensor;
@@ -51,8 +51,8 @@ export function towerHidden(c: StudentConfig, p: ParamGetter, ids: tf.Tensor2D, 
     const q = split(dense(x2, p, `${n}attn.q`).mul(1 / Math.sqrt(dh)) as tf.Tensor2D);
     const k = split(dense(x2, p, `${n}attn.k`));
     const v = split(dense(x2, p, `${n}attn.v`));
-    const scores = tf.matMul(q, k, false, true).reshape([b, heads, len, len]).add(bias);
-    const probs = drop(tf.softmax(scores, -1), d).reshape([b * heads, len, len]) as tf.Tensor3D;
+    const scores = tf.matMul(q, k, false, true).reshape([b, heads, len, len]);
+    const probs = drop(maskedSoftmax(scores, bias), d).reshape([b * heads, len, len]) as tf.Tensor3D;
     const ctx = tf.matMul(probs, v).reshape([b, heads, len, dh]).transpose([0, 2, 1, 3]).reshape([b * len, h]) as tf.Tensor2D;
     const attnOut = drop(dense(ctx, p, `${n}attn.o`), d);
     x2 = layerNorm(attnOut.add(x2), p(`${n}attn_ln.gamma`), p(`${n}attn_ln.beta`), c.layerNormEps) as tf.Tensor2D;

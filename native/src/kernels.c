@@ -35,20 +35,30 @@
 #define VECTOR_CLONES
 #endif
 
-/* fn(ctx, lo, hi) over [0, size) in one contiguous range per thread (ranges start on 16-element bounds), or on one thread below minSize. */
+/* fn(ctx, lo, hi) over [0, size), in one contiguous range per thread (bounds on multiples of `align`) when `parallel`, else at once. */
 typedef void (*RangeFn)(const void* ctx, int64_t lo, int64_t hi);
 
-static void parallel_ranges(int64_t size, int64_t minSize, RangeFn fn, const void* ctx) {
-  if (size < minSize || omp_get_max_threads() == 1) {
+static void parallel_split(int64_t size, int64_t align, bool parallel, RangeFn fn, const void* ctx) {
+  if (!parallel || omp_get_max_threads() == 1) {
     fn(ctx, 0, size);
     return;
   }
 #pragma omp parallel
   {
     const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
-    const int64_t lo = t == 0 ? 0 : (size * t / nt) & ~(int64_t)15, hi = t == nt - 1 ? size : (size * (t + 1) / nt) & ~(int64_t)15;
+    const int64_t lo = t == 0 ? 0 : size * t / nt / align * align, hi = t == nt - 1 ? size : size * (t + 1) / nt / align * align;
     if (hi > lo) fn(ctx, lo, hi);
   }
+}
+
+/* Element ranges starting on 16-element bounds, on one thread below minSize elements. */
+static void parallel_ranges(int64_t size, int64_t minSize, RangeFn fn, const void* ctx) {
+  parallel_split(size, 16, size >= minSize, fn, ctx);
+}
+
+/* Whole batches of perBatch elements each, on one thread below 16384 elements in all. */
+static void parallel_batches(int64_t batches, int64_t perBatch, RangeFn fn, const void* ctx) {
+  parallel_split(batches, 1, batches > 1 && batches * perBatch >= 16384, fn, ctx);
 }
 
 static bool get_int64(napi_env env, napi_value v, int64_t* out) {
@@ -697,7 +707,7 @@ static napi_value layer_norm_forward(napi_env env, napi_callback_info info) {
   a.rows = rows;
   a.cols = cols;
   a.eps = eps;
-  parallel_ranges(rows, cols > 0 ? 16384 / cols + 1 : rows + 1, layer_norm_rows, &a);
+  parallel_split(rows, 1, rows * cols >= 16384, layer_norm_rows, &a);
   return NULL;
 }
 
@@ -763,10 +773,9 @@ static napi_value layer_norm_backward(napi_env env, napi_callback_info info) {
       !(a.dgamma = heap_span(env, &c, c.ints[6], 4ull * cols)) || !(a.dbeta = heap_span(env, &c, c.ints[7], 4ull * cols))) return NULL;
   a.rows = rows;
   a.cols = cols;
-  const int big = rows * cols >= 16384;
-  parallel_ranges(rows, big ? 0 : rows + 1, layer_norm_grad_rows, &a);
-  /* Columns split on 16-element bounds: under 64 columns one thread does them all. */
-  parallel_ranges(cols, big && cols >= 64 ? 0 : cols + 1, layer_norm_grad_cols, &a);
+  const bool big = rows * cols >= 16384;
+  parallel_split(rows, 1, big, layer_norm_grad_rows, &a);
+  parallel_split(cols, 16, big && cols >= 64, layer_norm_grad_cols, &a);
   return NULL;
 }
 
@@ -804,6 +813,121 @@ static napi_value sum_squares(napi_env env, napi_callback_info info) {
   return result;
 }
 
+typedef struct {
+  const float *x, *bias, *y, *dy;
+  float *out, *dbias;
+  int64_t rowsPerBatch, cols;
+} SoftmaxArgs;
+
+/*
+ * e^x for any x ≤ 0, exactly 0 below −87 where exp_nonpositive stops (its clamp would give
+ * e^−87 ≈ 1.6e−38): a padded key's weight stays exactly 0, as with the stock kernel's underflow.
+ * The test is on the magnitude's bits and the result masked: GCC keeps a float comparison as a
+ * branch (it may trap), which stops the loop from vectorizing.
+ */
+static inline float exp_or_zero(float x) {
+  const int32_t keep = -(int32_t)((float_bits(x) & 0x7fffffff) <= 0x42ae0000); /* |x| ≤ 87.0f */
+  return bits_float(float_bits(exp_nonpositive(x)) & keep);
+}
+
+/*
+ * max_j (x[j] + bias[j]), the sums stored in out. The maximum is taken over integer keys that
+ * order as the floats do (sign-magnitude to two's complement): a float comparison would stay a
+ * branch (see exp_or_zero) and keep the loop scalar. −0 and +0 may swap, which e^(v − max) cannot see.
+ */
+static inline float add_max(const float* x, const float* bias, float* out, int64_t n) {
+  int32_t best = INT32_MIN;
+  for (int64_t j = 0; j < n; j++) {
+    const float v = x[j] + bias[j];
+    out[j] = v;
+    const int32_t b = float_bits(v), key = b ^ ((b >> 31) & 0x7fffffff);
+    best = key > best ? key : best;
+  }
+  return bits_float(best ^ ((best >> 31) & 0x7fffffff));
+}
+
+/* Batches [lo, hi): each row of x[b] plus bias[b], its softmax into out[b]. */
+VECTOR_CLONES static void masked_softmax_batches(const void* ctx, int64_t lo, int64_t hi) {
+  const SoftmaxArgs* a = (const SoftmaxArgs*)ctx;
+  const int64_t cols = a->cols;
+  for (int64_t b = lo; b < hi; b++) {
+    const float* bias = a->bias + b * cols;
+    for (int64_t r = 0; r < a->rowsPerBatch; r++) {
+      const int64_t row = (b * a->rowsPerBatch + r) * cols;
+      const float* xr = a->x + row;
+      float* yr = a->out + row;
+      const float mx = add_max(xr, bias, yr, cols);
+      for (int64_t j = 0; j < cols; j++) yr[j] = exp_or_zero(yr[j] - mx);
+      const float inv = (float)(1.0 / sum_f64(yr, cols));
+      for (int64_t j = 0; j < cols; j++) yr[j] = yr[j] * inv;
+    }
+  }
+}
+
+/*
+ * maskedSoftmax(heap, x, bias, out, batches, rowsPerBatch, cols): out[b, r, :] = softmax(x[b, r, :]
+ * + bias[b, :]) over the last axis, x [batches, rowsPerBatch, cols] (attention scores, heads × queries
+ * rows per text), bias [batches, cols] (the additive key mask): the stock path's broadcast Add and
+ * Softmax in one pass. Max in float, e^(v − max) as exp_nonpositive, the row sum in double;
+ * threads split the batches.
+ */
+static napi_value masked_softmax(napi_env env, napi_callback_info info) {
+  HeapCall c;
+  if (!heap_args(env, info, "maskedSoftmax", 7, 6, &c)) return NULL;
+  const int64_t batches = c.ints[3], rpb = c.ints[4], cols = c.ints[5];
+  SoftmaxArgs a = {0};
+  if (!(a.x = heap_span(env, &c, c.ints[0], 4ull * batches * rpb * cols)) || !(a.bias = heap_span(env, &c, c.ints[1], 4ull * batches * cols)) ||
+      !(a.out = heap_span(env, &c, c.ints[2], 4ull * batches * rpb * cols))) return NULL;
+  a.rowsPerBatch = rpb;
+  a.cols = cols;
+  parallel_batches(batches, rpb * cols, masked_softmax_batches, &a);
+  return NULL;
+}
+
+/* Batches [lo, hi) of the gradient: dx = y·(dy − Σ dy·y) per row; dbias[b] = Σ over the batch's rows of dx, in row order. */
+VECTOR_CLONES static void masked_softmax_grad_batches(const void* ctx, int64_t lo, int64_t hi) {
+  const SoftmaxArgs* a = (const SoftmaxArgs*)ctx;
+  const int64_t cols = a->cols;
+  for (int64_t b = lo; b < hi; b++) {
+    float* db = a->dbias + b * cols;
+    for (int64_t j = 0; j < cols; j++) db[j] = 0;
+    for (int64_t r = 0; r < a->rowsPerBatch; r++) {
+      const int64_t row = (b * a->rowsPerBatch + r) * cols;
+      const float *yr = a->y + row, *dyr = a->dy + row;
+      float* dxr = a->out + row;
+      double s[4] = {0, 0, 0, 0};
+      int64_t j = 0;
+      for (; j + 4 <= cols; j += 4)
+        for (int k = 0; k < 4; k++) s[k] += (double)(dyr[j + k] * yr[j + k]);
+      for (; j < cols; j++) s[0] += (double)(dyr[j] * yr[j]);
+      const float dot = (float)((s[0] + s[1]) + (s[2] + s[3]));
+      for (j = 0; j < cols; j++) {
+        dxr[j] = yr[j] * (dyr[j] - dot);
+        db[j] += dxr[j];
+      }
+    }
+  }
+}
+
+/*
+ * maskedSoftmaxGrad(heap, y, dy, dx, dbias, batches, rowsPerBatch, cols): the gradients of
+ * maskedSoftmax from its output y: dx [batches, rowsPerBatch, cols] and dbias [batches, cols] (the
+ * bias is broadcast over the rows, so its gradient sums them).
+ */
+static napi_value masked_softmax_grad(napi_env env, napi_callback_info info) {
+  HeapCall c;
+  if (!heap_args(env, info, "maskedSoftmaxGrad", 8, 7, &c)) return NULL;
+  const int64_t batches = c.ints[4], rpb = c.ints[5], cols = c.ints[6];
+  const uint64_t size = 4ull * batches * rpb * cols;
+  SoftmaxArgs a = {0};
+  if (!(a.y = heap_span(env, &c, c.ints[0], size)) || !(a.dy = heap_span(env, &c, c.ints[1], size)) || !(a.out = heap_span(env, &c, c.ints[2], size)) ||
+      !(a.dbias = heap_span(env, &c, c.ints[3], 4ull * batches * cols))) return NULL;
+  a.rowsPerBatch = rpb;
+  a.cols = cols;
+  parallel_batches(batches, rpb * cols, masked_softmax_grad_batches, &a);
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"sgemmBatched", NULL, sgemm_batched, NULL, NULL, NULL, napi_default, NULL},
@@ -822,6 +946,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"layerNormForward", NULL, layer_norm_forward, NULL, NULL, NULL, napi_default, NULL},
       {"layerNormBackward", NULL, layer_norm_backward, NULL, NULL, NULL, napi_default, NULL},
       {"sumSquares", NULL, sum_squares, NULL, NULL, NULL, napi_default, NULL},
+      {"maskedSoftmax", NULL, masked_softmax, NULL, NULL, NULL, napi_default, NULL},
+      {"maskedSoftmaxGrad", NULL, masked_softmax_grad, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
   return exports;
