@@ -8,12 +8,18 @@ import { readLines, writeFileAtomic } from '../io';
 import type { DocId, Loaded, LoadReport, QueryId, Qrels, Run, RunEntry } from './types';
 import { compareTrecDocIds } from '../eval/order';
 import { JudgmentTable, LoadReporter } from './validate';
+import { RunColumns } from './runColumns';
 
 /** Reader options: `strict` (default true) throws on the first bad line; otherwise it is skipped and reported. */
 export interface TrecReadOptions {
   readonly strict?: boolean;
   /** Name given to the loaded value (default: the file name without `.trec`/`.txt`/`.gz`). */
   readonly name?: string;
+  /**
+   * The canonical string of a doc id (e.g. the collection's own key), so the run's millions of
+   * entries share the collection's id strings instead of holding one parsed copy each.
+   */
+  readonly internDocId?: (docId: DocId) => DocId;
 }
 
 /** A run's load report, with how its rank column relates to trec_eval's (score desc, docid desc) order. */
@@ -61,28 +67,31 @@ export async function readTrecQrels(path: string, opts: TrecReadOptions = {}): P
 /** Reads a TREC run `qid Q0 docid rank score tag`, keeping file order; a repeated (qid, docid) is an error. */
 export async function readTrecRun(path: string, opts: TrecReadOptions = {}): Promise<Loaded<Run> & { report: RunLoadReport }> {
   const problems = new LoadReporter(path, opts.strict ?? true);
-  const byQuery = new Map<QueryId, RunEntry[]>();
-  const seen = new Map<QueryId, Map<DocId, number>>();
+  const byQuery = new RunColumns();
+  // Duplicate check of the query being read: a run lists each query's entries together, so one
+  // small Map at a time instead of one per query held to the end (60 B per entry of MS MARCO's 50M).
+  let current: { qid: QueryId; lines: Map<DocId, number> } | undefined;
   let records = 0;
   for await (const { line, text } of readLines(path)) {
     const f = splitFields(text);
     if (f.length === 0) continue;
     if (f.length !== 6) { problems.skip(line, `expected 6 fields 'qid Q0 docid rank score tag', got ${f.length}`); continue; }
-    const [qid, , docId, rankText, scoreText] = f as [string, string, string, string, string, string];
+    const [qid, , rawDocId, rankText, scoreText] = f as [string, string, string, string, string, string];
     const rank = Number(rankText);
     if (!Number.isSafeInteger(rank)) { problems.skip(line, `rank must be an integer, got '${rankText}'`); continue; }
     const score = Number(scoreText);
     if (Number.isNaN(score)) { problems.skip(line, `score must be a number, got '${scoreText}'`); continue; }
-    let docs = seen.get(qid);
-    if (!docs) { docs = new Map(); seen.set(qid, docs); }
-    const prev = docs.get(docId);
-    if (prev !== undefined) { problems.skip(line, `duplicate document ${docId} for query ${qid} (first at line ${prev})`); continue; }
-    docs.set(docId, line);
-    let entries = byQuery.get(qid);
-    if (!entries) { entries = []; byQuery.set(qid, entries); }
-    entries.push({ docId, score, rank });
+    if (current?.qid !== qid) {
+      // A query met again further down: its earlier entries come back without their line numbers.
+      current = { qid, lines: new Map((byQuery.docIdsOf(qid) ?? []).map((d) => [d, 0])) };
+    }
+    const prev = current.lines.get(rawDocId);
+    if (prev !== undefined) { problems.skip(line, `duplicate document ${rawDocId} for query ${qid} (first ${prev > 0 ? `at line ${prev}` : 'earlier in the file'})`); continue; }
+    current.lines.set(rawDocId, line);
+    byQuery.push(qid, opts.internDocId ? opts.internDocId(rawDocId) : rawDocId, score, rank);
     records += 1;
   }
+  byQuery.compact();
   const { tiedQueries, rankInversions } = rankColumnDisagreements(byQuery);
   if (tiedQueries) problems.note(`${tiedQueries} quer${tiedQueries === 1 ? 'y has' : 'ies have'} tied scores that the rank column orders differently than trec_eval (score desc, then docid desc)`);
   if (rankInversions) problems.note(`${rankInversions} quer${rankInversions === 1 ? 'y has' : 'ies have'} a rank column that contradicts the scores`);

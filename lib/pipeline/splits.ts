@@ -15,6 +15,7 @@ import type { MethodConfig, ModelRef } from '../config';
 import { runSystemOf } from '../config/model';
 import { dataRoot } from '../data/paths';
 import { ChunkedMap } from '../data/chunkedMap';
+import { RunColumns } from '../data/runColumns';
 import { bm25Run, bm25RunNameOf, DEFAULT_BM25_FAMILY, DEFAULT_BM25_RUN_DEPTH, isBm25RunName } from './bm25Runs';
 
 /** One split: the union of the named datasets. */
@@ -117,13 +118,22 @@ function resolverFor(specs: DatasetSpecs, files: readonly string[]): DatasetReso
   return r;
 }
 
+/** One system's runs of several datasets as one (a query in two datasets: the later one's entries). */
+function mergeRunParts(parts: ReadonlyArray<Run['byQuery']>): Run['byQuery'] {
+  const merged = new RunColumns();
+  for (const part of parts) for (const [q, e] of part) merged.set(q, e);
+  return merged;
+}
+
 async function assembleSplit(datasets: readonly string[], wanted: readonly string[] | 'all', depth: number, resolver: DatasetResolver): Promise<Split> {
   const queries = new Map<QueryId, Query>();
   // One dataset's collection is used as it is: a copy of 21M passages would double the index.
   let passages: ReadonlyMap<DocId, Passage> | undefined;
   let merged: ChunkedMap<DocId, Passage> | undefined;
   const judgments = new Map<QueryId, ReadonlyMap<DocId, number>>();
-  const runEntries = new Map<string, Map<QueryId, readonly RunEntry[]>>();
+  // Each system's runs, one per dataset that has it (merged only when there are several).
+  const runParts = new Map<string, Array<Run['byQuery']>>();
+  const addRun = (system: string, byQuery: Run['byQuery']) => runParts.set(system, [...(runParts.get(system) ?? []), byQuery]);
   const licences = new Set<string>();
   const warnings: string[] = [];
   let anyQrels = false;
@@ -151,11 +161,9 @@ async function assembleSplit(datasets: readonly string[], wanted: readonly strin
       anyQrels = true;
       for (const [q, m] of d.qrels.judgments) judgments.set(q, m);
     }
+    const ids = d.collection.passages;
     for (const [system, path] of Object.entries(d.runFiles)) {
-      const run = (await readTrecRun(path, { name: system })).value;
-      const into = runEntries.get(system) ?? new Map<QueryId, readonly RunEntry[]>();
-      for (const [q, e] of run.byQuery) into.set(q, e);
-      runEntries.set(system, into);
+      addRun(system, (await readTrecRun(path, { name: system, internDocId: (docId) => ids.get(docId)?.id ?? docId })).value.byQuery);
     }
     // Generated runs (bm25Runs.ts): the `bm25:` names asked for, or, where a dataset bundles no
     // run at all and 'all' is asked for, the default BM25 family.
@@ -165,14 +173,12 @@ async function assembleSplit(datasets: readonly string[], wanted: readonly strin
     for (const system of generated) {
       const { run, notes } = await bm25Run(d, system, { k: Math.max(depth, DEFAULT_BM25_RUN_DEPTH) });
       warnings.push(...notes);
-      const into = runEntries.get(system) ?? new Map<QueryId, readonly RunEntry[]>();
-      for (const [q, e] of run.byQuery) into.set(q, e);
-      runEntries.set(system, into);
+      addRun(system, run.byQuery);
     }
   }
   const name = datasets.join('+');
   const collection = passages ?? new Map<DocId, Passage>();
-  const runs = new Map<string, Run>([...runEntries].map(([s, byQuery]) => [s, { name: s, byQuery }]));
+  const runs = new Map<string, Run>([...runParts].map(([s, parts]) => [s, { name: s, byQuery: parts.length === 1 ? parts[0] : mergeRunParts(parts) }]));
   const systems = wanted === 'all' ? [...runs.keys()] : wanted;
   const missing = systems.filter((s) => !runs.has(s));
   if (missing.length > 0) {

@@ -3,9 +3,10 @@
  * product of its embedding with theirs (passage embeddings encoded once, optionally cached). This
  * is how students are evaluated on pools and how held-out slices are monitored during training.
  */
-import type { CandidateLists, Collection, DocId, QueryId, QuerySet, Run, RunEntry } from '../data/types';
+import type { CandidateLists, Collection, DocId, QueryId, QuerySet, Run } from '../data/types';
 import type { Encoder } from '../models/types';
 import { encodeCorpus } from './encodeCorpus';
+import { RunColumns } from '../data/runColumns';
 
 /** Queries, their candidate lists and the passages' text. */
 export interface CandidatePool {
@@ -36,7 +37,8 @@ export async function rerankCandidates(model: Encoder, pool: CandidatePool, quer
   const row = new Map<DocId, number>(docIds.map((d, i) => [d, i]));
   const dim = q.dim;
   const p = corpus.matrix.data;
-  const byQuery = new Map<QueryId, RunEntry[]>();
+  // Columns, not entry objects: this re-ranks every training query's candidates each iteration.
+  const byQuery = new RunColumns();
   ids.forEach((qid, qi) => {
     const qv = q.data.subarray(qi * dim, (qi + 1) * dim);
     const entries = lists.get(qid)!.map((d) => {
@@ -46,7 +48,7 @@ export async function rerankCandidates(model: Encoder, pool: CandidatePool, quer
       return { docId: d, score: s, rank: 0 };
     });
     entries.sort((a, b) => b.score - a.score || (a.docId < b.docId ? 1 : a.docId > b.docId ? -1 : 0));
-    byQuery.set(qid, entries.map((e, i) => ({ ...e, rank: i + 1 })));
+    entries.forEach((e, i) => byQuery.push(qid, e.docId, e.score, i + 1));
   });
-  return { name: opts.name ?? model.name, byQuery };
+  return { name: opts.name ?? model.name, byQuery: byQuery.compact() };
 }

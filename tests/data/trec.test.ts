@@ -52,6 +52,21 @@ describe('data/trec: readers and writers', () => {
     assert.equal(lenient.value.judgments.get('1')!.get('a'), 1);
   });
 
+  it('keeps a query met twice in one list, still refusing a duplicate across the two stretches', async () => {
+    const split = file('split.run', 'q Q0 a 1 3 t\nr Q0 x 1 1 t\nq Q0 b 2 2 t\nq Q0 a 3 1 t\n');
+    await assert.rejects(readTrecRun(split), { message: `${split}:4: duplicate document a for query q (first earlier in the file)` });
+    const lenient = await readTrecRun(split, { strict: false });
+    assert.deepEqual(lenient.value.byQuery.get('q'), [{ docId: 'a', score: 3, rank: 1 }, { docId: 'b', score: 2, rank: 2 }]);
+  });
+
+  it('shares the doc id strings it is given (internDocId), entries unchanged', async () => {
+    const run = file('intern.run', 'q Q0 a 1 3 t\nq Q0 zz 2 2 t\n');
+    const asked: string[] = [];
+    const read = await readTrecRun(run, { internDocId: (d) => { asked.push(d); return d; } });
+    assert.deepEqual(asked, ['a', 'zz']);
+    assert.deepEqual(read.value.byQuery.get('q')!.map((e) => e.docId), ['a', 'zz']);
+  });
+
   it('rejects broken runs with exact file:line messages', async () => {
     const score = file('score.run', 'q Q0 a 1 1.5 t\nq Q0 b 2 NaN t\n');
     await assert.rejects(readTrecRun(score), { message: `${score}:2: score must be a number, got 'NaN'` });

@@ -3,30 +3,31 @@
  * real systems' runs. A run scores only its own top-k, so other candidates are NaN (missing).
  */
 import { readTrecRun } from '../../data/trec';
-import type { Collection, DocId, Query, QueryId, Run } from '../../data/types';
+import type { Collection, DocId, Query, Run } from '../../data/types';
 import { sha256File } from '../../io';
 import type { Scorer } from '../types';
 
-function entryTable(run: Run, value: (rank: number, score: number) => number): Map<QueryId, Map<DocId, number>> {
-  const out = new Map<QueryId, Map<DocId, number>>();
-  for (const [qid, entries] of run.byQuery) out.set(qid, new Map(entries.map((e) => [e.docId, value(e.rank, e.score)])));
-  return out;
+/**
+ * Looks up candidates in the run's own entries of the query; absent = NaN. The lookup table is
+ * built per call and dropped: a table of every query kept beside the run doubled its memory
+ * (5 runs × 100 entries per MS MARCO training query).
+ */
+function lookup(run: Run, value: (rank: number, score: number) => number, query: Query, docIds: readonly DocId[]): Float64Array {
+  const entries = run.byQuery.get(query.id);
+  if (!entries) return new Float64Array(docIds.length).fill(NaN);
+  const m = new Map<DocId, number>();
+  for (const e of entries) m.set(e.docId, value(e.rank, e.score));
+  return Float64Array.from(docIds, (d) => m.get(d) ?? NaN);
 }
 
-/** Looks up candidates in a per-query table; absent = NaN. */
-function lookup(table: Map<QueryId, Map<DocId, number>>, query: Query, docIds: readonly DocId[]): Float64Array {
-  const m = table.get(query.id);
-  return Float64Array.from(docIds, (d) => m?.get(d) ?? NaN);
-}
+const byScore = (_rank: number, score: number) => score;
+const byRank = (rank: number) => -rank;
 
 /** The run's own scores (missing = NaN). */
 export class RunFileScorer implements Scorer {
   /** A run's score of a pair never depends on the rest of the collection. */
   readonly scope = 'pairs' as const;
-  private readonly table: Map<QueryId, Map<DocId, number>>;
-  constructor(readonly name: string, run: Run, readonly cacheKey?: string) {
-    this.table = entryTable(run, (_rank, score) => score);
-  }
+  constructor(readonly name: string, private readonly run: Run, readonly cacheKey?: string) {}
 
   /** Loads a TREC run file (strict) and keys the cache by the file's content hash. */
   static async fromFile(path: string, name: string): Promise<RunFileScorer> {
@@ -35,7 +36,7 @@ export class RunFileScorer implements Scorer {
   }
 
   async score(query: Query, docIds: readonly DocId[], _collection?: Collection): Promise<Float64Array> {
-    return lookup(this.table, query, docIds);
+    return lookup(this.run, byScore, query, docIds);
   }
 }
 
@@ -46,10 +47,7 @@ export class RunFileScorer implements Scorer {
 export class RankOnlyScorer implements Scorer {
   /** A run's rank of a pair never depends on the rest of the collection. */
   readonly scope = 'pairs' as const;
-  private readonly table: Map<QueryId, Map<DocId, number>>;
-  constructor(readonly name: string, run: Run, readonly cacheKey?: string) {
-    this.table = entryTable(run, (rank) => -rank);
-  }
+  constructor(readonly name: string, private readonly run: Run, readonly cacheKey?: string) {}
 
   /** Loads a TREC run file (strict); cache key = `rank:` + content hash. */
   static async fromFile(path: string, name: string): Promise<RankOnlyScorer> {
@@ -58,6 +56,6 @@ export class RankOnlyScorer implements Scorer {
   }
 
   async score(query: Query, docIds: readonly DocId[], _collection?: Collection): Promise<Float64Array> {
-    return lookup(this.table, query, docIds);
+    return lookup(this.run, byRank, query, docIds);
   }
 }
