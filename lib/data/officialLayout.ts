@@ -12,11 +12,15 @@
  *   ROOT/wikipedia/psgs_w100.tsv
  *   ROOT/nq/biencoder-nq-train.json, nq-test.qa.csv, runs/{train,test}/SYSTEM.trec
  *
+ * DPR's download_data.py layout is read too (ROOT/downloads/data/wikipedia_split/psgs_w100.tsv,
+ * …/retriever/nq-train.json, …/retriever/qas/nq-test.csv), and the TREC DL topics and qrels may
+ * sit beside the MS MARCO files (LOCATIONS below).
+ *
  * Run files (teacher and assistant rankings) are not part of the public releases; a config whose
  * models are run references reads them from the `runs` folders above.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { DatasetSpecSchema, type DatasetSpec, type DatasetSpecInput, type DatasetSpecs } from '../config/dataset';
 
 /** The dataset names the official layout provides. */
@@ -36,9 +40,64 @@ export const OFFICIAL_FAMILY: Readonly<Record<OfficialDatasetName, OfficialFamil
   'nq-dpr/train': 'nq', 'nq-dpr/test': 'nq',
 };
 
-/** `path`, or `path.gz` when only that exists (a missing file keeps its plain name for the reader's error). */
-function file(path: string): string {
-  return !existsSync(path) && existsSync(`${path}.gz`) ? `${path}.gz` : path;
+/**
+ * Where each file may sit under the root, first found wins (each also as `NAME.gz`): the layout
+ * above first, then DPR's own download layout (`downloads/data/…` as its download_data.py writes
+ * it, with its file names) and the TREC DL files beside the MS MARCO ones, so a folder unpacked
+ * the way the publishers' scripts do it loads as it is.
+ */
+const LOCATIONS = {
+  collection: ['msmarco-passage/collection.tsv'],
+  'queries.train': ['msmarco-passage/queries.train.tsv'],
+  'qrels.train': ['msmarco-passage/qrels.train.tsv'],
+  'queries.dev.small': ['msmarco-passage/queries.dev.small.tsv'],
+  'qrels.dev.small': ['msmarco-passage/qrels.dev.small.tsv'],
+  'queries.dl19': ['trec-dl-2019/msmarco-test2019-queries.tsv', 'msmarco-passage/msmarco-test2019-queries.tsv'],
+  'qrels.dl19': ['trec-dl-2019/2019qrels-pass.txt', 'msmarco-passage/2019qrels-pass.txt'],
+  'queries.dl20': ['trec-dl-2020/msmarco-test2020-queries.tsv', 'msmarco-passage/msmarco-test2020-queries.tsv'],
+  'qrels.dl20': ['trec-dl-2020/2020qrels-pass.txt', 'msmarco-passage/2020qrels-pass.txt'],
+  psgs: ['wikipedia/psgs_w100.tsv', 'downloads/data/wikipedia_split/psgs_w100.tsv'],
+  'nq.train': ['nq/biencoder-nq-train.json', 'downloads/data/retriever/nq-train.json'],
+  'nq.test': ['nq/nq-test.qa.csv', 'downloads/data/retriever/qas/nq-test.csv'],
+} as const;
+
+/** A file of the official layout (LOCATIONS' keys). */
+type LayoutFile = keyof typeof LOCATIONS;
+
+/** The run folders of each dataset, relative to the root (first found wins). */
+const RUN_FOLDERS: Readonly<Record<OfficialDatasetName, readonly string[]>> = {
+  'msmarco-passage/train': ['msmarco-passage/runs/train'],
+  'msmarco-passage/dev/small': ['msmarco-passage/runs/dev.small'],
+  'trec-dl19-passage': ['trec-dl-2019/runs'],
+  'trec-dl20-passage': ['trec-dl-2020/runs'],
+  'nq-dpr/train': ['nq/runs/train', 'downloads/runs/train'],
+  'nq-dpr/test': ['nq/runs/test', 'downloads/runs/test'],
+};
+
+/** The files each official dataset reads. */
+const FILES_OF: Readonly<Record<OfficialDatasetName, readonly LayoutFile[]>> = {
+  'msmarco-passage/train': ['collection', 'queries.train', 'qrels.train'],
+  'msmarco-passage/dev/small': ['collection', 'queries.dev.small', 'qrels.dev.small'],
+  'trec-dl19-passage': ['collection', 'queries.dl19', 'qrels.dl19'],
+  'trec-dl20-passage': ['collection', 'queries.dl20', 'qrels.dl20'],
+  'nq-dpr/train': ['nq.train', 'psgs'],
+  'nq-dpr/test': ['nq.test', 'psgs'],
+};
+
+/** The path of `f` under `root`: the first location that exists, plain or gzipped; else the first location (for the reader's error). */
+function locate(root: string, f: LayoutFile): string {
+  for (const rel of LOCATIONS[f]) {
+    const path = join(root, rel);
+    if (existsSync(path)) return path;
+    if (existsSync(`${path}.gz`)) return `${path}.gz`;
+  }
+  return join(root, LOCATIONS[f][0]);
+}
+
+/** The run folder of `name` under `root` (the first that exists, else the first). */
+function runFolder(root: string, name: OfficialDatasetName): string {
+  const dirs = RUN_FOLDERS[name].map((d) => join(root, d));
+  return dirs.find((d) => existsSync(d)) ?? dirs[0];
 }
 
 /** System name → run file, for every `SYSTEM.trec` in `dir` (none when it does not exist). */
@@ -47,37 +106,53 @@ function runsIn(dir: string): Record<string, string> {
   return Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.trec')).sort().map((f) => [f.slice(0, -'.trec'.length), join(dir, f)]));
 }
 
+/** Whether `name` is one of the official layout's names. */
+export function isOfficialDatasetName(name: string): name is OfficialDatasetName {
+  return (OFFICIAL_DATASET_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * The files of the official dataset `name` that are in none of their locations under `root`, each
+ * with where it looked: every one at once, before hours of work stop at the first.
+ */
+export function missingOfficialFiles(root: string, name: OfficialDatasetName): string[] {
+  return FILES_OF[name].filter((f) => !existsSync(locate(root, f))).map((f) =>
+    `${name}: ${basename(LOCATIONS[f][0])} not found under ${root} (looked for ${LOCATIONS[f].map((l) => `${l}[.gz]`).join(', ')})`);
+}
+
+/** The run folder of the official dataset `name` under `root` and the systems whose `SYSTEM.trec` it holds. */
+export function officialRuns(root: string, name: OfficialDatasetName): { readonly dir: string; readonly systems: string[] } {
+  const dir = runFolder(root, name);
+  return { dir, systems: Object.keys(runsIn(dir)) };
+}
+
 /** The spec of each official dataset under `root` (absolute paths). */
 export function officialLayoutSpecs(root: string): Record<string, DatasetSpec> {
-  const marco = join(root, 'msmarco-passage');
-  const collection = file(join(marco, 'collection.tsv'));
-  const psgs = file(join(root, 'wikipedia', 'psgs_w100.tsv'));
-  const dl = (year: 2019 | 2020): DatasetSpecInput => {
-    const dir = join(root, `trec-dl-${year}`);
-    return {
-      format: 'msmarco', documents: collection, queries: file(join(dir, `msmarco-test${year}-queries.tsv`)),
-      qrels: file(join(dir, `${year}qrels-pass.txt`)), runs: runsIn(join(dir, 'runs')),
-      description: `TREC DL ${year} passage topics and NIST qrels over the MS MARCO collection`,
-    };
-  };
-  const specs: Record<string, DatasetSpecInput> = {
+  const at = (f: LayoutFile) => locate(root, f);
+  const runs = (name: OfficialDatasetName) => runsIn(runFolder(root, name));
+  const dl = (year: 2019 | 2020, name: OfficialDatasetName): DatasetSpecInput => ({
+    format: 'msmarco', documents: at('collection'), queries: at(year === 2019 ? 'queries.dl19' : 'queries.dl20'),
+    qrels: at(year === 2019 ? 'qrels.dl19' : 'qrels.dl20'), runs: runs(name),
+    description: `TREC DL ${year} passage topics and NIST qrels over the MS MARCO collection`,
+  });
+  const specs: Record<OfficialDatasetName, DatasetSpecInput> = {
     'msmarco-passage/train': {
-      format: 'msmarco', documents: collection, queries: file(join(marco, 'queries.train.tsv')), qrels: file(join(marco, 'qrels.train.tsv')),
-      runs: runsIn(join(marco, 'runs', 'train')), description: 'MS MARCO passage training queries and qrels',
+      format: 'msmarco', documents: at('collection'), queries: at('queries.train'), qrels: at('qrels.train'),
+      runs: runs('msmarco-passage/train'), description: 'MS MARCO passage training queries and qrels',
     },
     'msmarco-passage/dev/small': {
-      format: 'msmarco', documents: collection, queries: file(join(marco, 'queries.dev.small.tsv')), qrels: file(join(marco, 'qrels.dev.small.tsv')),
-      runs: runsIn(join(marco, 'runs', 'dev.small')), description: 'MS MARCO passage dev (small) queries and qrels',
+      format: 'msmarco', documents: at('collection'), queries: at('queries.dev.small'), qrels: at('qrels.dev.small'),
+      runs: runs('msmarco-passage/dev/small'), description: 'MS MARCO passage dev (small) queries and qrels',
     },
-    'trec-dl19-passage': dl(2019),
-    'trec-dl20-passage': dl(2020),
+    'trec-dl19-passage': dl(2019, 'trec-dl19-passage'),
+    'trec-dl20-passage': dl(2020, 'trec-dl20-passage'),
     'nq-dpr/train': {
-      format: 'dpr', retriever: file(join(root, 'nq', 'biencoder-nq-train.json')), documents: psgs,
-      runs: runsIn(join(root, 'nq', 'runs', 'train')), description: 'NQ retriever training records (DPR) over the psgs_w100 corpus',
+      format: 'dpr', retriever: at('nq.train'), documents: at('psgs'),
+      runs: runs('nq-dpr/train'), description: 'NQ retriever training records (DPR) over the psgs_w100 corpus',
     },
     'nq-dpr/test': {
-      format: 'dpr', documents: psgs, queries: file(join(root, 'nq', 'nq-test.qa.csv')),
-      runs: runsIn(join(root, 'nq', 'runs', 'test')), description: 'NQ test questions with answers (DPR) over the psgs_w100 corpus',
+      format: 'dpr', documents: at('psgs'), queries: at('nq.test'),
+      runs: runs('nq-dpr/test'), description: 'NQ test questions with answers (DPR) over the psgs_w100 corpus',
     },
   };
   return Object.fromEntries(Object.entries(specs).map(([name, s]) => [name, DatasetSpecSchema.parse(s)]));

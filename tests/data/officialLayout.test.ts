@@ -5,15 +5,16 @@
  * with a data root and fail it, naming the dataset, without one.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ConfigError } from '../../lib/config';
 import { OFFICIAL_DATASET_NAMES, withOfficialLayout } from '../../lib/data/officialLayout';
 import { datasetResolver } from '../../lib/data/resolver';
 import { projectRoot } from '../../lib/data/paths';
 import { readTrecRun } from '../../lib/data/trec';
-import { loadCheckedExperiment } from '../../lib/pipeline/validate';
+import { checkDataRoot, loadCheckedExperiment } from '../../lib/pipeline/validate';
 import { writeMsmarcoMiniature, writeNqMiniature, type MiniatureSummary } from '../../data-scripts/miniature';
 
 describe('data/officialLayout on a miniature in the public formats', function () {
@@ -64,12 +65,63 @@ describe('data/officialLayout on a miniature in the public formats', function ()
     assert.ok([...run.byQuery.values()].every((l) => l.every((e) => test.collection.passages.has(e.docId))));
   });
 
-  it('the full-scale configs pass the pre-run check with a data root, and name the dataset without one', () => {
-    for (const f of ['msmarco-full.json', 'nq-full.json']) {
+  it('the full-scale configs pass the data-root check with a data root holding their runs, and name the dataset without one', () => {
+    const missingRuns: Record<string, { dirs: string[]; systems: string[] }> = {
+      'msmarco-full.json': { dirs: ['msmarco-passage/runs/train'], systems: ['ANCE', 'BM25_RM3'] },
+      'nq-full.json': { dirs: ['nq/runs/train'], systems: ['DKRR_NQ', 'DPR_SINGLE_NQ', 'DPR_MULTI'] },
+    };
+    for (const [f, missing] of Object.entries(missingRuns)) {
       const path = join(projectRoot(), 'configs', f);
+      // This miniature has three systems' runs: the check names the others before any work.
+      assert.throws(() => checkDataRoot(loadCheckedExperiment(path, { dataRoot: root })), (e: unknown) => e instanceof ConfigError
+        && e.issues.length === 1 && e.issues[0] === `data.train: no run file ${missing.systems.map((x) => `${x}.trec`).join(', ')} in ${join(root, missing.dirs[0])} (found: ${[...systems].sort().join(', ')})`);
+      for (const system of missing.systems) copyFileSync(join(root, missing.dirs[0], 'BM25.trec'), join(root, missing.dirs[0], `${system}.trec`));
       const config = loadCheckedExperiment(path, { dataRoot: root });
+      checkDataRoot(config);
       assert.equal(config.data.root, root);
+      for (const system of missing.systems) rmSync(join(root, missing.dirs[0], `${system}.trec`));
       assert.throws(() => loadCheckedExperiment(path), (e: unknown) => e instanceof ConfigError && /unknown dataset '(msmarco-passage\/train|nq-dpr\/train)'/.test(e.issues.join('\n')));
+    }
+  });
+
+  it('lists every missing file of the layout at once, with where it looked', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'mta4dpr-official-empty-'));
+    try {
+      assert.throws(() => checkDataRoot(loadCheckedExperiment(join(projectRoot(), 'configs', 'msmarco-full.json'), { dataRoot: empty })), (e: unknown) => {
+        if (!(e instanceof ConfigError)) return false;
+        const text = e.issues.join('\n');
+        for (const f of ['collection.tsv', 'queries.train.tsv', 'qrels.train.tsv', 'queries.dev.small.tsv', 'qrels.dev.small.tsv', 'msmarco-test2019-queries.tsv', '2020qrels-pass.txt']) {
+          assert.match(text, new RegExp(`${f.replace(/\./g, '\\.')} not found under ${empty}`), f);
+        }
+        assert.match(text, /2019qrels-pass\.txt not found .*\(looked for trec-dl-2019\/2019qrels-pass\.txt\[\.gz\], msmarco-passage\/2019qrels-pass\.txt\[\.gz\]\)/);
+        assert.match(text, /data\.train: no run file SPLADE_P_P_ENSEMBLE_DISTIL\.trec, D_BERT_KD_TASB\.trec, ANCE\.trec, BM25_RM3\.trec, BM25\.trec in .*msmarco-passage\/runs\/train \(found: none\)/);
+        return true;
+      });
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('reads DPR\'s own download layout (downloads/data/…, its file names), gzipped files too', async () => {
+    const dpr = mkdtempSync(join(tmpdir(), 'mta4dpr-official-dpr-'));
+    try {
+      const move = (from: string, to: string, gzip = false) => {
+        mkdirSync(dirname(join(dpr, to)), { recursive: true });
+        const bytes = readFileSync(join(root, from));
+        writeFileSync(join(dpr, gzip ? `${to}.gz` : to), gzip ? gzipSync(bytes) : bytes);
+      };
+      move('wikipedia/psgs_w100.tsv', 'downloads/data/wikipedia_split/psgs_w100.tsv', true);
+      move('nq/biencoder-nq-train.json', 'downloads/data/retriever/nq-train.json');
+      move('nq/nq-test.qa.csv', 'downloads/data/retriever/qas/nq-test.csv');
+      const resolver = datasetResolver(withOfficialLayout({}, dpr), process.cwd());
+      const ours = datasetResolver(withOfficialLayout({}, root), process.cwd());
+      for (const name of ['nq-dpr/train', 'nq-dpr/test']) {
+        const [a, b] = [await resolver.load(name), await ours.load(name)];
+        assert.equal(a.collection.passages.size, b.collection.passages.size, name);
+        assert.deepEqual([...a.queries.queries.values()], [...b.queries.queries.values()], name);
+      }
+    } finally {
+      rmSync(dpr, { recursive: true, force: true });
     }
   });
 });

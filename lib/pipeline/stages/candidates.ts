@@ -9,6 +9,7 @@ import { Rng } from '../../random/rng';
 import { allModels } from '../scorers';
 import { candidateSystems, labelledQueries, loadSplit, type Split } from '../splits';
 import { withOfficialLayout } from '../../data/officialLayout';
+import { checkDataRoot } from '../validate';
 
 /** The training data every row shares. */
 export interface TrainingCandidates {
@@ -24,6 +25,7 @@ export interface TrainingCandidates {
  * every row), so a row trains on the same candidates whichever subset of rows runs.
  */
 export async function buildCandidates(experiment: ExperimentConfig): Promise<TrainingCandidates> {
+  checkDataRoot(experiment);
   const every = [baseConfig(experiment), ...experiment.systems.map((s) => systemConfig(experiment, s))];
   const models = allModels(every);
   const wanted = [...new Set(every.flatMap((c) => candidateSystems(c)))];
