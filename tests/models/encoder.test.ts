@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
 import { createDualEncoder, embeddingLookup, parseStudentConfig, DEFAULT_STUDENT, DISTILBERT_BASE } from '../../lib/models';
+import { pool } from '../../lib/models/transformer';
 import { bertTokenizer, TEXTS, TINY } from './helpers';
 
 describe('models/dual encoder', () => {
@@ -60,6 +61,23 @@ describe('models/dual encoder', () => {
     }
     assert.ok(losses[losses.length - 1] < losses[0] * 0.5, `loss ${losses[0]} → ${losses[losses.length - 1]}`);
     m.dispose();
+  });
+
+  it('pools weighted token states as a batched product equal to the broadcast Mul + Sum formula, gradients included', () => {
+    tf.tidy(() => {
+      const config = parseStudentConfig({ ...TINY, pooling: 'mean', similarity: 'dot' });
+      const hidden = tf.randomNormal([3, 9, config.hidden], 0, 2, 'float32', 11) as tf.Tensor3D;
+      const mask = tf.tensor2d([[1, 1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 0, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0, 0, 0, 0]], undefined, 'int32');
+      const ids = tf.zerosLike(mask) as tf.Tensor2D;
+      const w = mask.toFloat();
+      const formula = (h: tf.Tensor3D) => h.mul(w.expandDims(2)).sum(1).div(w.sum(1, true).add(1e-9));
+      const dy = tf.randomNormal([3, config.hidden], 0, 1, 'float32', 12);
+      const ours = pool(config, () => { throw new Error('mean pooling reads no parameter'); }, hidden, ids, mask);
+      const grad = tf.grad((h: tf.Tensor) => tf.sum(tf.mul(pool(config, () => tf.zeros([1]), h as tf.Tensor3D, ids, mask), dy)))(hidden);
+      const gradFormula = tf.grad((h: tf.Tensor) => tf.sum(tf.mul(formula(h as tf.Tensor3D), dy)))(hidden);
+      assert.ok(tf.max(tf.abs(ours.sub(formula(hidden)))).dataSync()[0] < 1e-6);
+      assert.ok(tf.max(tf.abs(grad.sub(gradFormula))).dataSync()[0] < 1e-6);
+    });
   });
 
   it('normalises for cosine, uses separate towers when asked, and is deterministic with seeded dropout', async () => {
