@@ -2,7 +2,8 @@
  * Views of a score table for one query: each model's missing-filled scores and distribution, the
  * fused assistant, and the selection input; plus a model column as a ranked Run for evaluation.
  */
-import type { DocId, QueryId, Run, RunEntry } from '../data/types';
+import { RunColumns } from '../data/runColumns';
+import type { DocId, QueryId, Run } from '../data/types';
 import { DEFAULT_DISTRIBUTION, toDistribution, type DistributionOptions } from './distribution';
 import { fuseDistributions, type FusionOptions } from './fusion';
 import { DEFAULT_MISSING, fillMissing, type MissingPolicy } from './missing';
@@ -89,7 +90,8 @@ export function queryDistributions(table: ScoreTable, queryId: QueryId, options:
 /** A model column as a Run: each query's scored candidates, best first (missing pairs left out). */
 export function runFromTable(table: ScoreTable, model: string): Run {
   const m = modelIndex(table, model);
-  const byQuery = new Map<QueryId, RunEntry[]>();
+  // Columns: the pipeline makes the teacher's run of every training query each iteration.
+  const byQuery = new RunColumns();
   for (const [qid, q] of table.byQuery) {
     const scored = q.docIds.map((docId, j) => ({ docId, score: q.scores[m][j] })).filter((e) => !Number.isNaN(e.score));
     scored.sort((a, b) => b.score - a.score);
