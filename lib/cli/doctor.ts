@@ -5,6 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import type { Command } from '../cli';
 import { parseFlags } from './args';
 import { formatAdapter, initBackend, nvidiaGpus, probeTfjsNode, probeTfjsNodeGpu, probeWasm, webgpuAdapter, type ProbeResult } from '../backend';
@@ -60,6 +62,12 @@ export async function runChecks(): Promise<Check[]> {
   const checks: Check[] = [];
   const major = Number(process.versions.node.split('.')[0]);
   checks.push({ name: 'node', required: true, ok: major >= 20, detail: process.version, fix: major >= 20 ? undefined : 'install Node 20 or newer' });
+  const heapMiB = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  const ramMiB = Math.round(totalmem() / 2 ** 20);
+  checks.push({
+    name: 'V8 heap limit', required: false, ok: heapMiB >= ramMiB / 2, detail: `${heapMiB} MiB of ${ramMiB} MiB memory${process.env.MTA4DPR_HEAP_SET === '1' ? ' (raised by bin/mta4dpr.js)' : ''}`,
+    fix: heapMiB >= ramMiB / 2 ? undefined : 'run through npx mta4dpr (it raises the heap to 3/4 of memory unless MTA4DPR_HEAP=off) or set NODE_OPTIONS=--max-old-space-size=MiB',
+  });
   const npm = version('npm', ['--version']);
   checks.push({ name: 'npm', required: false, ok: npm !== undefined, detail: npm ?? 'not on PATH', fix: npm ? undefined : 'install npm (comes with Node)' });
   const tfjs = pkgVersion('@tensorflow/tfjs');

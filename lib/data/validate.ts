@@ -131,14 +131,17 @@ export function checkReferences(
   collection: Collection,
   opts: { strict?: boolean } = {},
 ): ReferenceCheck {
-  const lists: Array<[QueryId, Iterable<DocId>]> = isRun(qrelsOrRun)
-    ? [...qrelsOrRun.byQuery].map(([q, es]) => [q, es.map((e) => e.docId)])
+  // A generator: a run's entries are handed out one query at a time, never all at once.
+  const lists: Iterable<[QueryId, Iterable<DocId>]> = isRun(qrelsOrRun)
+    ? (function* () { for (const [q, es] of qrelsOrRun.byQuery) yield [q, es.map((e) => e.docId)] as [QueryId, DocId[]]; })()
     : [...qrelsOrRun.judgments].map(([q, m]) => [q, m.keys()]);
   const unknownQueryIds: QueryId[] = [];
   const unknownPassageSet = new Set<DocId>();
   let pairs = 0;
   let unknownPassages = 0;
+  let listCount = 0;
   for (const [q, docs] of lists) {
+    listCount += 1;
     if (!queries.queries.has(q)) unknownQueryIds.push(q);
     for (const d of docs) {
       pairs += 1;
@@ -151,14 +154,14 @@ export function checkReferences(
   const what = `${isRun(qrelsOrRun) ? 'run' : 'qrels'} ${qrelsOrRun.name}`;
   const warnings: string[] = [];
   if (unknownQueryIds.length > 0) {
-    warnings.push(`${what}: ${unknownQueryIds.length} of ${lists.length} query ids not in queries ${queries.name} (e.g. ${unknownQueryIds.slice(0, 3).join(', ')})`);
+    warnings.push(`${what}: ${unknownQueryIds.length} of ${listCount} query ids not in queries ${queries.name} (e.g. ${unknownQueryIds.slice(0, 3).join(', ')})`);
   }
   if (unknownPassages > 0) {
     warnings.push(`${what}: ${unknownPassages} of ${pairs} entries (${unknownPassageSet.size} distinct passages) not in collection ${collection.name} (e.g. ${[...unknownPassageSet].slice(0, 3).join(', ')})`);
   }
   if (opts.strict && warnings.length > 0) throw new Error(warnings.join('; '));
   return {
-    queries: lists.length,
+    queries: listCount,
     unknownQueries: unknownQueryIds.length,
     unknownQueryIds,
     pairs,

@@ -27,7 +27,8 @@ export function heldOutMeasures(config: MethodConfig): string[] {
 /** Mean measures of `run` over `queryIds` only. */
 export function qualityOn(split: Split, run: Run, queryIds: readonly QueryId[], relLevel: number, measures: readonly string[]): Record<string, number> {
   const keep = new Set(queryIds);
-  const sub: Run = { name: run.name, byQuery: new Map([...run.byQuery].filter(([q]) => keep.has(q))) };
+  // By key, then get: a run held by column hands out entries only for the queries asked for.
+  const sub: Run = { name: run.name, byQuery: new Map([...run.byQuery.keys()].filter((q) => keep.has(q)).map((q) => [q, run.byQuery.get(q)!])) };
   return evaluate(split.qrels!, sub, [...measures], { relLevel }).mean;
 }
 

@@ -18,7 +18,7 @@ export interface GotWrong {
 /** Applies the configured rule to the student's run over the training queries. */
 export function findGotWrong(run: Run, split: Split, trainIds: readonly QueryId[], teacherRun: Run, config: MethodConfig): GotWrong {
   const keep = new Set(trainIds);
-  const trainRun: Run = { name: run.name, byQuery: new Map([...run.byQuery].filter(([q]) => keep.has(q))) };
+  const trainRun: Run = { name: run.name, byQuery: new Map([...run.byQuery.keys()].filter((q) => keep.has(q)).map((q) => [q, run.byQuery.get(q)!])) };
   const difficulty = runDifficulty(trainRun, { qrels: split.qrels, relLevel: config.eval.relLevel, teacher: teacherRun, distribution: config.distribution });
   return { difficulty, histogram: difficultyHistogram(difficulty), wrong: difficulty.filter((d) => gotWrong(d, config.iterations.gotWrong)).map((d) => d.queryId) };
 }
