@@ -9,6 +9,7 @@
  * They read and write the tensors where they live, in the wasm heap; when the addon is absent or a
  * call falls outside what it handles, the (patched) wasm kernel runs as before.
  * MTA4DPR_NATIVE=0 turns it off; MTA4DPR_THREADS sets its thread count (default: all cores).
+ * OpenMP threads sleep while they wait (OMP_WAIT_POLICY=passive unless set): see {@link ensureAddon}.
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
@@ -69,6 +70,10 @@ function ensureAddon(): NativeAddon | string {
   if (addon) return addon;
   if (process.env.MTA4DPR_NATIVE === '0') return 'turned off (MTA4DPR_NATIVE=0)';
   const path = nativeAddonPath();
+  // libgomp reads its wait policy once, when the addon loads it. Its default spins: with another
+  // process busy on a core, threads spun on a descheduled one and a 2-thread training step took
+  // 730-920 ms instead of ~130 (measured with the load average at 5; passive: 125-143 ms, GOMP_SPINCOUNT=10000: 194-254).
+  process.env.OMP_WAIT_POLICY ??= 'passive';
   if (!existsSync(path)) return `not built (${path} missing; needs a C compiler and libopenblas-openmp-dev, then npm run build:native)`;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -12,6 +12,9 @@ import { clipByGlobalNorm } from '../../lib/train/clip';
 import { embeddingLookup } from '../../lib/models/embedding';
 import { AdamW } from '../../lib/train/adamw';
 
+/** The wait policy the environment gave, read before any hook loads the addon. */
+const givenWaitPolicy = process.env.OMP_WAIT_POLICY;
+
 /** Runs `f` with the stock kernels, then the native ones; returns both results as plain arrays. */
 function both<T>(f: () => T): { stock: T; native: T } {
   unregisterNativeKernels();
@@ -24,10 +27,11 @@ describe('native kernels (OpenBLAS on the wasm heap)', function () {
   before(nativeKernelsOrSkip);
   after(() => registerNativeKernels());
 
-  it('reports itself active with a thread count', () => {
+  it('reports itself active with a thread count; OpenMP threads wait passively unless the environment says otherwise', () => {
     const s = nativeKernelStatus();
     assert.equal(s.active, true);
     assert.ok(s.threads! >= 1);
+    assert.equal(process.env.OMP_WAIT_POLICY, givenWaitPolicy ?? 'passive');
   });
 
   it('matMul equals the stock kernel for plain, transposed, batched and broadcast operands', () => {
