@@ -20,6 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { namedWriteError } from '../io/errors';
 import { join, relative } from 'node:path';
 import type { OfficialFamily } from './officialLayout';
 
@@ -122,25 +123,34 @@ function writeRun(files: string[], path: string, ids: readonly string[], queries
 
 /** Writes `pieceOf(0) … pieceOf(count − 1)` to `path` in ~4 MB writes, never holding the whole text. */
 function writeStreamed(files: string[], path: string, count: number, pieceOf: (i: number) => string): void {
-  const fd = openSync(path, 'w');
   try {
-    let buffer = '';
-    for (let i = 0; i < count; i++) {
-      buffer += pieceOf(i);
-      if (buffer.length >= 1 << 22) {
-        writeSync(fd, buffer);
-        buffer = '';
+    const fd = openSync(path, 'w');
+    try {
+      let buffer = '';
+      for (let i = 0; i < count; i++) {
+        buffer += pieceOf(i);
+        if (buffer.length >= 1 << 22) {
+          writeSync(fd, buffer);
+          buffer = '';
+        }
       }
+      if (buffer) writeSync(fd, buffer);
+    } finally {
+      closeSync(fd);
     }
-    if (buffer) writeSync(fd, buffer);
-  } finally {
-    closeSync(fd);
+  } catch (e) {
+    // ENOSPC or EACCES deep in a miniature would otherwise not say which file.
+    throw namedWriteError(path, e);
   }
   files.push(path);
 }
 
 function write(files: string[], path: string, text: string): void {
-  writeFileSync(path, text);
+  try {
+    writeFileSync(path, text);
+  } catch (e) {
+    throw namedWriteError(path, e);
+  }
   files.push(path);
 }
 
