@@ -3,7 +3,8 @@
  * and libopenblas-openmp-dev are present): BatchMatMul through OpenBLAS on every core, Sum over
  * leading axes (bias and LayerNorm gradients) as a BLAS matrix-vector product, row gathers
  * (embedding lookups) and their scatter gradients, large same-shape adds on every core (the two
- * towers' embedding gradients), a fused AdamW update (a kernel of its own name, FUSED_ADAMW_KERNEL),
+ * towers' embedding gradients) and adds of a broadcast row (biases), transposes that swap two blocks of axes
+ * (attention's head split and merge), a fused AdamW update (a kernel of its own name, FUSED_ADAMW_KERNEL),
  * fused GELU, LayerNorm and attention's masked softmax with their gradients (FUSED_LAYER_KERNELS, used by lib/models/fusedLayers.ts),
  * and a sum of squares for gradient clipping (SUM_SQUARES_KERNEL).
  * They read and write the tensors where they live, in the wasm heap; when the addon is absent or a
@@ -32,6 +33,8 @@ interface NativeAddon {
   axpy?(out: Float32Array, offset: number, c: number, v: Float32Array): void;
   scatterRows?(heap: ArrayBuffer, updatesOffset: number, indicesOffset: number, count: number, cols: number, outOffset: number, rows: number): number;
   addSame?(heap: ArrayBuffer, aOffset: number, bOffset: number, outOffset: number, size: number): void;
+  addRow?(heap: ArrayBuffer, aOffset: number, rowOffset: number, outOffset: number, rows: number, cols: number): void;
+  swapMiddle?(heap: ArrayBuffer, xOffset: number, outOffset: number, a: number, b: number, c: number, d: number): void;
   geluForward?(heap: ArrayBuffer, x: number, out: number, size: number): void;
   geluBackward?(heap: ArrayBuffer, x: number, dy: number, dx: number, size: number): void;
   layerNormForward?(heap: ArrayBuffer, x: number, gamma: number, beta: number, y: number, mean: number, rstd: number, rows: number, cols: number, eps: number): void;
@@ -53,7 +56,7 @@ export interface NativeKernelStatus {
 
 const NATIVE = Symbol.for('mta4dpr.nativeKernel');
 /** Kernels the addon replaces, each with the kernel it wraps (called for every case it does not handle). */
-const KERNELS = ['BatchMatMul', 'Sum', 'GatherV2', 'ScatterNd', 'Add'] as const;
+const KERNELS = ['BatchMatMul', 'Sum', 'GatherV2', 'ScatterNd', 'Add', 'Transpose'] as const;
 type NativeKernelName = typeof KERNELS[number];
 const fallbacks = new Map<NativeKernelName, tf.KernelConfig>();
 const sizeOf = tf.util.sizeFromShape;
@@ -175,15 +178,71 @@ function nativeScatterNd(args: KernelArgs): TensorInfo {
 
 /** Below this many elements the wasm Add is as fast as a call into the addon. */
 const NATIVE_ADD_MIN = 1 << 18;
+/** The wasm Add walks a broadcast element by element: the addon pays from far fewer elements. */
+const NATIVE_ROW_ADD_MIN = 1 << 14;
+
+/** [big, row] when one operand is the other's trailing dimensions (leading 1s aside), broadcast over the rest; else undefined. */
+function rowBroadcast(a: TensorInfo, b: TensorInfo): [TensorInfo, TensorInfo] | undefined {
+  for (const [big, small] of [[a, b], [b, a]]) {
+    const tail = small.shape.slice(small.shape.findIndex((d) => d !== 1));
+    const fits = small.shape.length <= big.shape.length && tail.length > 0 && sizeOf(small.shape) < sizeOf(big.shape)
+      && small.shape.every((d, i) => i < small.shape.length - tail.length ? d === 1 : true)
+      && tf.util.arraysEqual(big.shape.slice(big.shape.length - tail.length), tail);
+    if (fits) return [big, small];
+  }
+  return undefined;
+}
 
 function nativeAdd(args: KernelArgs): TensorInfo {
   const { a, b } = args.inputs;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') return fallbackOf('Add')(args);
   const size = sizeOf(a.shape);
-  if (typeof addon!.addSame !== 'function' || a.dtype !== 'float32' || b.dtype !== 'float32' || size < NATIVE_ADD_MIN
-    || !tf.util.arraysEqual(a.shape, b.shape)) return fallbackOf('Add')(args);
-  const out = args.backend.makeOutput([...a.shape], 'float32');
   const map = args.backend.dataIdMap;
-  addon!.addSame(heapOf(args.backend), map.get(a.dataId).memoryOffset, map.get(b.dataId).memoryOffset, map.get(out.dataId).memoryOffset, size);
+  if (typeof addon!.addSame === 'function' && size >= NATIVE_ADD_MIN && tf.util.arraysEqual(a.shape, b.shape)) {
+    const out = args.backend.makeOutput([...a.shape], 'float32');
+    addon!.addSame(heapOf(args.backend), map.get(a.dataId).memoryOffset, map.get(b.dataId).memoryOffset, map.get(out.dataId).memoryOffset, size);
+    return out;
+  }
+  const row = typeof addon!.addRow === 'function' ? rowBroadcast(a, b) : undefined;
+  if (!row || sizeOf(row[0].shape) < NATIVE_ROW_ADD_MIN) return fallbackOf('Add')(args);
+  const [big, small] = row;
+  const out = args.backend.makeOutput([...big.shape], 'float32');
+  const cols = sizeOf(small.shape);
+  addon!.addRow!(heapOf(args.backend), map.get(big.dataId).memoryOffset, map.get(small.dataId).memoryOffset, map.get(out.dataId).memoryOffset, sizeOf(big.shape) / cols, cols);
+  return out;
+}
+
+/**
+ * [a, b, c, d] when `perm` swaps two adjacent blocks of axes, x [a, b, c, d] → [a, c, b, d] with
+ * the axes merged (attention's [t, len, heads, dh] ↔ [t, heads, len, dh]); else undefined.
+ */
+export function swapMiddleDims(shape: readonly number[], perm: readonly number[]): [number, number, number, number] | undefined {
+  const n = shape.length;
+  const i = perm.findIndex((p, k) => p !== k);
+  if (i < 0 || perm.length !== n) return undefined;
+  const j = perm[i];
+  let k = j;
+  let at = i;
+  while (at < n && perm[at] === k) { at++; k++; }
+  for (let m = i; m < j; m++, at++) if (perm[at] !== m) return undefined;
+  for (; at < n; at++) if (perm[at] !== at) return undefined;
+  if (k <= j || j <= i) return undefined;
+  const prod = (lo: number, hi: number) => sizeOf(shape.slice(lo, hi));
+  return [prod(0, i), prod(i, j), prod(j, k), prod(k, n)];
+}
+
+/** Below this many floats per copied row, or elements in all, the wasm Transpose is kept. */
+const NATIVE_SWAP_MIN_ROW = 16;
+const NATIVE_SWAP_MIN = 1 << 14;
+
+function nativeTranspose(args: KernelArgs): TensorInfo {
+  const { x } = args.inputs;
+  const { perm } = args.attrs as { perm: number[] };
+  const dims = x.dtype === 'float32' && typeof addon!.swapMiddle === 'function' ? swapMiddleDims(x.shape, perm) : undefined;
+  if (!dims || dims[3] < NATIVE_SWAP_MIN_ROW || sizeOf(x.shape) < NATIVE_SWAP_MIN) return fallbackOf('Transpose')(args);
+  const out = args.backend.makeOutput(perm.map((p) => x.shape[p]), 'float32');
+  const off = offsets(args.backend);
+  addon!.swapMiddle!(heapOf(args.backend), off(x), off(out), ...dims);
   return out;
 }
 
@@ -335,7 +394,7 @@ const LAYER_IMPLEMENTATIONS: Record<string, [(args: KernelArgs) => TensorInfo | 
 };
 
 const IMPLEMENTATIONS: Record<NativeKernelName, (args: KernelArgs) => TensorInfo> = {
-  BatchMatMul: nativeBatchMatMul, Sum: nativeSum, GatherV2: nativeGather, ScatterNd: nativeScatterNd, Add: nativeAdd,
+  BatchMatMul: nativeBatchMatMul, Sum: nativeSum, GatherV2: nativeGather, ScatterNd: nativeScatterNd, Add: nativeAdd, Transpose: nativeTranspose,
 };
 
 function fallbackOf(name: NativeKernelName): (args: KernelArgs) => TensorInfo {

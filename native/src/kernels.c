@@ -1,6 +1,6 @@
 /*
  * Native float32 kernels for the tfjs wasm backend (matrix products, first-axis sums, row gathers,
- * a fused AdamW update) on tensors that live in the wasm heap, read and written in place (no
+ * adds, block transposes, a fused AdamW update, fused layers) on tensors that live in the wasm heap, read and written in place (no
  * copies). The wasm backend runs its kernels on one thread and its batched product is a plain
  * loop; OpenBLAS with OpenMP uses every core. Batched products
  * (attention) are split over OpenMP threads, each calling a single-threaded sgemm, because OpenBLAS
@@ -523,6 +523,78 @@ static napi_value add_same(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+typedef struct {
+  const float *a, *row;
+  float* out;
+  int64_t cols;
+} RowsArgs;
+
+/* Rows [lo, hi): out[r, :] = a[r, :] + row. */
+VECTOR_CLONES static void add_row_range(const void* ctx, int64_t lo, int64_t hi) {
+  const RowsArgs* x = (const RowsArgs*)ctx;
+  const int64_t cols = x->cols;
+  const float* row = x->row;
+  for (int64_t r = lo; r < hi; r++) {
+    const float* ar = x->a + r * cols;
+    float* o = x->out + r * cols;
+    for (int64_t j = 0; j < cols; j++) o[j] = ar[j] + row[j];
+  }
+}
+
+/*
+ * addRow(heap, aOffset, rowOffset, outOffset, rows, cols): out[r, :] = a[r, :] + row for a [rows,
+ * cols] (a bias, or position embeddings, broadcast over the leading axes): the wasm Add walks a
+ * broadcast element by element. Bit-identical to any other float32 add.
+ */
+static napi_value add_row(napi_env env, napi_callback_info info) {
+  HeapCall c;
+  if (!heap_args(env, info, "addRow", 6, 5, &c)) return NULL;
+  const int64_t rows = c.ints[3], cols = c.ints[4];
+  RowsArgs args = {0};
+  if (!(args.a = heap_span(env, &c, c.ints[0], 4ull * rows * cols)) || !(args.row = heap_span(env, &c, c.ints[1], 4ull * cols)) ||
+      !(args.out = heap_span(env, &c, c.ints[2], 4ull * rows * cols))) return NULL;
+  args.cols = cols;
+  parallel_split(rows, 1, rows * cols >= 16384, add_row_range, &args);
+  return NULL;
+}
+
+typedef struct {
+  const float* x;
+  float* out;
+  int64_t b, c, d;
+} SwapArgs;
+
+/* Outer indices [lo, hi) of swapMiddle. */
+static void swap_middle_range(const void* ctx, int64_t lo, int64_t hi) {
+  const SwapArgs* s = (const SwapArgs*)ctx;
+  const int64_t B = s->b, C = s->c, D = s->d;
+  for (int64_t a = lo; a < hi; a++) {
+    const float* xa = s->x + a * B * C * D;
+    float* oa = s->out + a * B * C * D;
+    for (int64_t i = 0; i < B; i++)
+      for (int64_t j = 0; j < C; j++) memcpy(oa + (j * B + i) * D, xa + (i * C + j) * D, sizeof(float) * D);
+  }
+}
+
+/*
+ * swapMiddle(heap, xOffset, outOffset, a, b, c, d): out[a, c, b, :] = x[a, b, c, :], rows of d
+ * floats copied whole (attention's head split [t, len, heads, dh] → [t, heads, len, dh] and its
+ * merge back, which the wasm Transpose does element by element). Threads split the outer axis.
+ */
+static napi_value swap_middle(napi_env env, napi_callback_info info) {
+  HeapCall c;
+  if (!heap_args(env, info, "swapMiddle", 7, 6, &c)) return NULL;
+  const int64_t A = c.ints[2], B = c.ints[3], C = c.ints[4], D = c.ints[5];
+  const uint64_t bytes = 4ull * A * B * C * D;
+  SwapArgs s = {0};
+  if (!(s.x = heap_span(env, &c, c.ints[0], bytes)) || !(s.out = heap_span(env, &c, c.ints[1], bytes))) return NULL;
+  s.b = B;
+  s.c = C;
+  s.d = D;
+  parallel_split(A, 1, A > 1 && bytes >= 65536, swap_middle_range, &s);
+  return NULL;
+}
+
 /* 1/√2 (M_SQRT1_2 is not in strict C11). */
 static const float SQRT1_2F = 0.70710678118654752f;
 
@@ -942,6 +1014,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"axpy", NULL, axpy_f32, NULL, NULL, NULL, napi_default, NULL},
       {"scatterRows", NULL, scatter_rows, NULL, NULL, NULL, napi_default, NULL},
       {"addSame", NULL, add_same, NULL, NULL, NULL, napi_default, NULL},
+      {"addRow", NULL, add_row, NULL, NULL, NULL, napi_default, NULL},
+      {"swapMiddle", NULL, swap_middle, NULL, NULL, NULL, napi_default, NULL},
       {"geluForward", NULL, gelu_forward, NULL, NULL, NULL, napi_default, NULL},
       {"geluBackward", NULL, gelu_backward, NULL, NULL, NULL, napi_default, NULL},
       {"layerNormForward", NULL, layer_norm_forward, NULL, NULL, NULL, napi_default, NULL},

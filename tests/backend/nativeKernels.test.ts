@@ -1,13 +1,13 @@
 /**
  * Native kernels (native/, lib/backend/native-kernels.ts): every case they take equals the stock wasm
  * kernel, the cases they decline still work, errors stay tfjs's own, a training step matches, and
- * the embedding-gradient scatter, large adds, the fused AdamW and the lexical encoder's axpy are bit-identical to their JS paths. Skipped where the addon is not built, unless
+ * the embedding-gradient scatter, large and row-broadcast adds, block transposes, the fused AdamW and the lexical encoder's axpy are bit-identical to their JS paths. Skipped where the addon is not built, unless
  * MTA4DPR_NATIVE=required (CI), where a missing addon fails.
  */
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
 import { maxAbsDiff, nativeKernelsOrSkip } from './nativeHelpers';
-import { nativeAxpy, nativeKernelStatus, registerNativeKernels, SUM_SQUARES_KERNEL, unregisterNativeKernels } from '../../lib/backend/native-kernels';
+import { nativeAxpy, nativeKernelStatus, registerNativeKernels, SUM_SQUARES_KERNEL, swapMiddleDims, unregisterNativeKernels } from '../../lib/backend/native-kernels';
 import { clipByGlobalNorm } from '../../lib/train/clip';
 import { embeddingLookup } from '../../lib/models/embedding';
 import { AdamW } from '../../lib/train/adamw';
@@ -100,16 +100,46 @@ describe('native kernels (OpenBLAS on the wasm heap)', function () {
     });
   });
 
-  it('large same-shape adds equal the stock kernel; small and broadcast adds are declined and still right', () => {
+  it('large same-shape adds and adds of a broadcast row are bit-identical to the stock kernel; other broadcasts are declined and still right', () => {
     tf.tidy(() => {
       const a = tf.randomNormal([3000, 100], 0, 1, 'float32', 7);
       const b = tf.randomNormal([3000, 100], 0, 1, 'float32', 8);
       const big = both(() => tf.add(a, b));
       assert.deepEqual(big.native.dataSync(), big.stock.dataSync());
-      const bias = tf.randomNormal([100], 0, 1, 'float32', 9);
-      const broadcast = both(() => tf.add(a, bias));
-      assert.deepEqual(broadcast.native.dataSync(), broadcast.stock.dataSync());
+      const x = tf.randomNormal([4, 30, 200], 0, 1, 'float32', 14);
+      const operands: Array<[tf.Tensor, number[]]> = [
+        [a, [100]], [a, [1, 100]], [x, [30, 200]], [x, [1, 30, 200]], [x, [1, 1, 200]], // rows: taken
+        [x, [4, 1, 200]], [x, [4, 30, 1]], [tf.randomNormal([1, 200]), [30, 1]], // declined
+      ];
+      for (const [t, shape] of operands) {
+        const row = tf.randomNormal(shape, 0, 1, 'float32', 9);
+        for (const [p, q] of [[t, row], [row, t]]) {
+          const r = both(() => tf.add(p, q));
+          assert.deepEqual(r.native.shape, r.stock.shape);
+          assert.deepEqual(r.native.dataSync(), r.stock.dataSync(), `[${p.shape}] + [${q.shape}]`);
+        }
+      }
       assert.deepEqual(tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32')).arraySync(), [4, 6]);
+    });
+  });
+
+  it('transposes that swap two blocks of axes (the attention head split and merge) are bit-identical to the stock kernel; others are declined', () => {
+    assert.deepEqual(swapMiddleDims([32, 128, 2, 64], [0, 2, 1, 3]), [32, 128, 2, 64]);
+    assert.deepEqual(swapMiddleDims([5, 6, 7], [1, 2, 0]), [1, 5, 42, 1]);
+    assert.deepEqual(swapMiddleDims([2, 3, 4, 5, 6], [0, 3, 4, 1, 2]), [2, 12, 30, 1]);
+    assert.equal(swapMiddleDims([2, 3, 4], [0, 1, 2]), undefined);
+    assert.equal(swapMiddleDims([2, 3, 4, 5], [0, 3, 1, 2].reverse()), undefined);
+    assert.equal(swapMiddleDims([2, 3, 4, 5], [1, 0, 3, 2]), undefined);
+    tf.tidy(() => {
+      for (const [shape, perm] of [[[32, 128, 2, 64], [0, 2, 1, 3]], [[32, 2, 128, 64], [0, 2, 1, 3]], [[6, 40, 3, 32], [2, 0, 1, 3]],
+        [[64, 300], [1, 0]], [[4, 5, 6, 7], [0, 3, 2, 1]]] as Array<[number[], number[]]>) {
+        const x = tf.randomNormal(shape, 0, 1, 'float32', 15);
+        const r = both(() => tf.transpose(x, perm));
+        assert.deepEqual(r.native.shape, r.stock.shape);
+        assert.deepEqual(r.native.dataSync(), r.stock.dataSync(), `[${shape}] by [${perm}]`);
+      }
+      const ints = tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2], 'int32');
+      assert.deepEqual(tf.transpose(ints, [1, 0, 2]).arraySync(), [[[1, 2], [5, 6]], [[3, 4], [7, 8]]]);
     });
   });
 
