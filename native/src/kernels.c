@@ -549,12 +549,13 @@ VECTOR_CLONES static void add_row_range(const void* ctx, int64_t lo, int64_t hi)
 static napi_value add_row(napi_env env, napi_callback_info info) {
   HeapCall c;
   if (!heap_args(env, info, "addRow", 6, 5, &c)) return NULL;
-  const int64_t rows = c.ints[3], cols = c.ints[4];
-  RowsArgs args = {0};
-  if (!(args.a = heap_span(env, &c, c.ints[0], 4ull * rows * cols)) || !(args.row = heap_span(env, &c, c.ints[1], 4ull * cols)) ||
-      !(args.out = heap_span(env, &c, c.ints[2], 4ull * rows * cols))) return NULL;
-  args.cols = cols;
-  parallel_split(rows, 1, rows * cols >= 16384, add_row_range, &args);
+  const int64_t rows = c.ints[3], cols = c.ints[4], size = rows * cols;
+  const float* spans[3];
+  const uint64_t bytes[3] = {4ull * size, 4ull * cols, 4ull * size};
+  for (int i = 0; i < 3; i++)
+    if (!(spans[i] = heap_span(env, &c, c.ints[i], bytes[i]))) return NULL;
+  const RowsArgs args = {spans[0], spans[1], (float*)spans[2], cols};
+  parallel_split(rows, 1, size >= 16384, add_row_range, &args);
   return NULL;
 }
 
