@@ -1,9 +1,11 @@
 /**
  * BERT WordPiece tokenizer through transformers.js (offline only), loaded from a model folder's
  * tokenizer.json or built from a bare vocab.txt, with padded/truncated int32 batches for the encoder.
+ * Where the layout allows, ids come from a plain-JS WordPiece with the same results (fastWordPiece.ts).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { FastWordPiece, type HfTextSteps } from './fastWordPiece';
 import { bertTokenizerConfig, bertTokenizerJson, parseVocabTxt } from './bertTokenizerJson';
 
 // transformers.js is loaded lazily: it pulls onnxruntime-node, which the tokenizer itself never needs.
@@ -40,6 +42,8 @@ export class WordPieceTokenizer {
   readonly sepId: number;
   readonly unkId: number;
   private readonly hf: HfTokenizer;
+  /** The plain-JS WordPiece path, where this tokenizer's layout allows it (same ids, faster). */
+  private readonly fast: FastWordPiece | undefined;
 
   /** Builds from tokenizer.json content; `source` names the origin in errors. */
   constructor(
@@ -63,6 +67,8 @@ export class WordPieceTokenizer {
     this.sepId = need(String(tokenizerConfig.sep_token ?? '[SEP]'));
     this.unkId = need(String(tokenizerConfig.unk_token ?? '[UNK]'));
     this.hf = new (transformers().PreTrainedTokenizer)(tokenizerJson, tokenizerConfig);
+    // transformers.js keeps the normaliser and pre-tokeniser on an inner object; if a version moves them, only ASCII texts take the fast path.
+    this.fast = FastWordPiece.from(tokenizerJson, tokenizerConfig, (this.hf as unknown as { _tokenizer?: HfTextSteps })._tokenizer);
   }
 
   /** Token strings by id (for saving vocab.txt and for GloVe lookup). */
@@ -74,12 +80,14 @@ export class WordPieceTokenizer {
 
   /** Ids of one text with [CLS] … [SEP], untruncated. */
   encode(text: string): number[] {
-    return this.hf.encode(text);
+    return this.fast?.encode(text) ?? this.hf.encode(text);
   }
 
   /** Ids of one text cut to `maxLength`; truncation keeps the final [SEP]. */
   encodeTruncated(text: string, maxLength: number): number[] {
     if (!Number.isInteger(maxLength) || maxLength < 2) throw new Error(`tokenizer: maxLength must be an integer ≥ 2, got ${maxLength}`);
+    const fast = this.fast?.encode(text, maxLength);
+    if (fast) return fast;
     const ids = this.hf.encode(text);
     return ids.length <= maxLength ? ids : [...ids.slice(0, maxLength - 1), ids[ids.length - 1]];
   }

@@ -1,9 +1,11 @@
-/** WordPiece tokenizer: ids equal an independent reference of bert-base-uncased; batching and truncation. */
+/** WordPiece tokenizer: ids equal an independent reference of bert-base-uncased and transformers.js (the ASCII fast path); batching and truncation. */
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTokenizer, tokenizerFromVocab, wordPieceIdf } from '../../lib/text';
+import { FastWordPiece } from '../../lib/text/fastWordPiece';
 
 const VOCAB = join(__dirname, '../../data/models/bert-base-uncased/vocab.txt');
 const cases = JSON.parse(readFileSync(join(__dirname, '../fixtures/tokenizer/expected-ids.json'), 'utf8')) as Array<{ name: string; text: string; ids: number[] }>;
@@ -22,6 +24,47 @@ describe('text/WordPieceTokenizer', () => {
     writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(tok.tokenizerConfig));
     const again = loadTokenizer(dir);
     for (const c of cases.slice(0, 10)) assert.deepEqual(again.encode(c.text), c.ids, c.name);
+  });
+
+  it('the plain-JS WordPiece gives transformers.js\'s ids, whole and truncated, on DL19 and edge cases, uncased and cased; special-token texts fall back', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PreTrainedTokenizer } = require('@huggingface/transformers');
+    const dl19 = join(__dirname, '../../data/demo/dl19');
+    const passages = gunzipSync(readFileSync(join(dl19, 'passages.jsonl.gz'))).toString('utf8').split('\n').filter(Boolean)
+      .filter((_, i) => i % 4 === 0).map((l) => (JSON.parse(l) as { text: string }).text);
+    const queries = readFileSync(join(dl19, 'queries.tsv'), 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t')[1]);
+    const edge = ['', '   ', 'a', 'Hello, World!!', 'x\ty\nz\r w', 'ctl\u0001in\u0007side\u007f', '\u000b\u000cvt ff', "don't stop-me now...(ok)",
+      'a'.repeat(100), 'b'.repeat(101), 'qzxqzxqzxqzx unknownwordpieces', '$100 @home #tag ~tilde `tick` {brace} [bracket] ^caret_ |pipe|',
+      'UPPER lower MiXeD', '12345678901234567890 3.14159 1e-9', 'email@example.com http://x.y/z?q=1&r=2', ' lead and trail  ',
+      'café naïve RÉSUMÉ', '北京大学 in Beijing', 'emoji 😀 and 𝔘𝔫𝔦', 'nbsp\u00a0here\u2003em', 'soft\u00adhyphen zero\u200bwidth', 'ΣΊΣΥΦΟΣ ὀδυσσεύς',
+      '“curly” ‘quotes’ — dash … ellipsis', 'İstanbul ǅ ﬁne', 'x'.repeat(60) + 'é'.repeat(60), '\ufffdreplacement\u0000nul'];
+    for (const lowercase of [true, false]) {
+      const tok = tokenizerFromVocab(VOCAB, lowercase);
+      const hf = new PreTrainedTokenizer(tok.tokenizerJson, tok.tokenizerConfig);
+      const fast = FastWordPiece.from(tok.tokenizerJson, tok.tokenizerConfig, hf._tokenizer)!;
+      assert.ok(fast, 'the vocab.txt layout has the fast path');
+      const asciiOnly = FastWordPiece.from(tok.tokenizerJson, tok.tokenizerConfig)!;
+      let taken = 0;
+      for (const text of [...edge, ...queries, ...passages]) {
+        const ref = hf.encode(text) as number[];
+        assert.deepEqual(tok.encode(text), ref, `lowercase ${lowercase}: ${JSON.stringify(text.slice(0, 80))}`);
+        const ids = fast.encode(text);
+        if (ids) taken++;
+        const plain = asciiOnly.encode(text);
+        assert.ok(plain === undefined || /^[\x00-\x7f]*$/.test(text), 'without transformers.js steps only ASCII is taken');
+        for (const max of [2, 3, 32, 128]) {
+          const cut = ref.length <= max ? ref : [...ref.slice(0, max - 1), ref[ref.length - 1]];
+          assert.deepEqual(tok.encodeTruncated(text, max), cut, `max ${max}: ${JSON.stringify(text.slice(0, 80))}`);
+          if (ids) assert.deepEqual(fast.encode(text, max), cut);
+        }
+      }
+      assert.equal(taken, edge.length + queries.length + passages.length, 'every text here takes the fast path');
+    }
+    const fast = FastWordPiece.from(tok.tokenizerJson, tok.tokenizerConfig)!;
+    for (const text of ['a [SEP] b', 'a [mask] b', '[CLS]']) assert.equal(fast.encode(text), undefined, text);
+    assert.deepEqual(tok.encode('a [SEP] b').filter((id) => id === tok.sepId).length, 2, 'a literal [SEP] is the special token (transformers.js)');
+    assert.equal(FastWordPiece.from({ ...tok.tokenizerJson, pre_tokenizer: { type: 'Whitespace' } }, tok.tokenizerConfig), undefined);
+    assert.equal(FastWordPiece.from(tok.tokenizerJson, { ...tok.tokenizerConfig, remove_space: true }), undefined);
   });
 
   it('names the folder when no tokenizer files exist', () => {
