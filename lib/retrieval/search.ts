@@ -1,7 +1,8 @@
 /**
  * Dense retrieval into a Run: encode queries, exact (or HNSW) top-k over an encoded corpus.
  */
-import type { Run, RunEntry } from '../data/types';
+import { RunColumns } from '../data/runColumns';
+import type { Run } from '../data/types';
 import type { Encoder, EmbeddingMatrix } from '../models/types';
 import { exactTopK, type TopKHits } from './topk';
 
@@ -17,12 +18,13 @@ export function exactIndex(corpus: EmbeddingMatrix, chunkRows?: number): VectorI
 
 /** Turns top-k hits into a Run (rank 1 = best). */
 export function hitsToRun(name: string, queryIds: readonly string[], hits: readonly TopKHits[], docIds: readonly string[]): Run {
-  const byQuery = new Map<string, RunEntry[]>();
+  // Columns: mining searches for every got-wrong training query, the test runs are top 1,000.
+  const byQuery = new RunColumns();
   queryIds.forEach((qid, i) => {
     const h = hits[i];
-    byQuery.set(qid, Array.from(h.indices, (row, r) => ({ docId: docIds[row], score: h.scores[r], rank: r + 1 })));
+    h.indices.forEach((row, r) => byQuery.push(qid, docIds[row], h.scores[r], r + 1));
   });
-  return { name, byQuery };
+  return { name, byQuery: byQuery.compact() };
 }
 
 /** Options of {@link searchToRun}. */

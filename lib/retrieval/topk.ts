@@ -22,6 +22,8 @@ export interface ExactTopKOptions {
    * The two can order near-ties (within float32 rounding) differently.
    */
   readonly engine?: 'auto' | 'blas' | 'js';
+  /** Floats one score buffer may hold (default 2^26, 256 MiB); queries are scored in blocks that fit it. */
+  readonly scoreBufferFloats?: number;
 }
 
 /** A fixed-capacity min-heap keeping the k best (score desc, index asc). */
@@ -77,7 +79,15 @@ class TopKHeap {
   }
 }
 
-/** Exact top-k by inner product for every query row; memory O(queries × (k + chunkRows)). */
+/**
+ * Floats one score buffer may hold (256 MiB): queries are taken in blocks of at most this ÷
+ * chunkRows. Scoring all queries against a chunk at once made mining's search of 64,779 got-wrong
+ * queries allocate 4.2 GB (64,779 × 16,384 floats), the peak of a 100k-query iteration; per-query
+ * results do not depend on the block.
+ */
+const SCORE_BUFFER_FLOATS = 1 << 26;
+
+/** Exact top-k by inner product for every query row; memory O(queries × k + min(queries, budget ÷ chunkRows) × chunkRows). */
 export function exactTopK(queries: EmbeddingMatrix, corpus: EmbeddingMatrix, k: number, opts: ExactTopKOptions = {}): TopKHits[] {
   if (queries.dim !== corpus.dim) throw new Error(`exactTopK: query dim ${queries.dim} ≠ corpus dim ${corpus.dim}`);
   const kk = Math.min(k, corpus.rows);
@@ -93,24 +103,32 @@ export function exactTopK(queries: EmbeddingMatrix, corpus: EmbeddingMatrix, k: 
     const blockRows = Math.max(1, Math.min(corpus.rows, opts.chunkRows ?? 16384));
     const idx = new Int32Array(queries.rows * kk);
     const sc = new Float32Array(queries.rows * kk);
-    topk(queries.data, corpus.data, idx, sc, queries.rows, corpus.rows, dim, kk, blockRows);
+    const queryBlock = Math.max(1, Math.floor((opts.scoreBufferFloats ?? SCORE_BUFFER_FLOATS) / blockRows));
+    for (let q0 = 0; q0 < queries.rows; q0 += queryBlock) {
+      const nq = Math.min(queries.rows - q0, queryBlock);
+      topk(q.subarray(q0 * dim, (q0 + nq) * dim), c, idx.subarray(q0 * kk, (q0 + nq) * kk), sc.subarray(q0 * kk, (q0 + nq) * kk), nq, corpus.rows, dim, kk, blockRows);
+    }
     return Array.from({ length: queries.rows }, (_, i) => ({ indices: idx.slice(i * kk, (i + 1) * kk), scores: sc.slice(i * kk, (i + 1) * kk) }));
   }
   const chunk = Math.max(1, opts.chunkRows ?? 4096);
   const heaps = Array.from({ length: queries.rows }, () => new TopKHeap(kk));
   if (sgemm && kk > 0) {
-    const scores = new Float32Array(queries.rows * Math.min(chunk, corpus.rows));
-    for (let start = 0; start < corpus.rows; start += chunk) {
-      const n = Math.min(corpus.rows, start + chunk) - start;
-      sgemm(q, c.subarray(start * dim, (start + n) * dim), scores, queries.rows, n, dim, true);
-      for (let qi = 0; qi < queries.rows; qi++) {
-        const heap = heaps[qi];
-        const row = qi * n;
-        // Rows arrive in ascending index order, so once the heap is full an equal score (larger
-        // index) never enters: comparing with the current minimum is the whole test.
-        for (let j = 0; j < n; j++) {
-          const sc = scores[row + j];
-          if (heap.size < kk || sc > heap.sc[0]) heap.push(sc, start + j);
+    const queryBlock = Math.max(1, Math.floor((opts.scoreBufferFloats ?? SCORE_BUFFER_FLOATS) / Math.min(chunk, corpus.rows)));
+    const scores = new Float32Array(Math.min(queries.rows, queryBlock) * Math.min(chunk, corpus.rows));
+    for (let q0 = 0; q0 < queries.rows; q0 += queryBlock) {
+      const nq = Math.min(queries.rows - q0, queryBlock);
+      for (let start = 0; start < corpus.rows; start += chunk) {
+        const n = Math.min(corpus.rows, start + chunk) - start;
+        sgemm(q.subarray(q0 * dim, (q0 + nq) * dim), c.subarray(start * dim, (start + n) * dim), scores, nq, n, dim, true);
+        for (let qi = 0; qi < nq; qi++) {
+          const heap = heaps[q0 + qi];
+          const row = qi * n;
+          // Rows arrive in ascending index order, so once the heap is full an equal score (larger
+          // index) never enters: comparing with the current minimum is the whole test.
+          for (let j = 0; j < n; j++) {
+            const sc = scores[row + j];
+            if (heap.size < kk || sc > heap.sc[0]) heap.push(sc, start + j);
+          }
         }
       }
     }

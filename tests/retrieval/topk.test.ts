@@ -25,14 +25,17 @@ describe('retrieval/exact top-k', () => {
   it('equals brute force on random integer data with many ties, for any chunk size', () => {
     fc.assert(fc.property(
       fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 17 }), fc.infiniteStream(fc.integer({ min: -2, max: 2 })),
-      (nq, nc, dim, k, chunkRows, vals) => {
+      fc.integer({ min: 1, max: 60 }),
+      (nq, nc, dim, k, chunkRows, vals, scoreBufferFloats) => {
         const it = vals[Symbol.iterator]();
         const take = (n: number) => Array.from({ length: n }, () => it.next().value as number);
         const q = matrix(nq, dim, take(nq * dim));
         const c = matrix(nc, dim, take(nc * dim));
-        const got = exactTopK(q, c, k, { chunkRows });
         const want = brute(q, c, k);
-        got.forEach((h, i) => assert.deepEqual(Array.from(h.indices).map((r, j) => [r, h.scores[j]]), want[i]));
+        // Any score-buffer budget (queries scored in blocks that fit it) gives the same hits.
+        for (const got of [exactTopK(q, c, k, { chunkRows }), exactTopK(q, c, k, { chunkRows, scoreBufferFloats })]) {
+          got.forEach((h, i) => assert.deepEqual(Array.from(h.indices).map((r, j) => [r, h.scores[j]]), want[i]));
+        }
       }), { numRuns: 200 });
   });
 
@@ -48,6 +51,8 @@ describe('retrieval/exact top-k', () => {
       this.skip();
     }
     const js = exactTopK(q, c, 20, { engine: 'js' });
+    const blocked = exactTopK(q, c, 20, { engine: 'blas', chunkRows: 1000, scoreBufferFloats: 2500 });
+    assert.deepEqual(blocked, blas!, 'queries scored two at a time give the same hits bit for bit');
     js.forEach((h, i) => {
       assert.deepEqual(Array.from(blas[i].indices), Array.from(h.indices));
       h.scores.forEach((s, j) => assert.ok(Math.abs(s - blas[i].scores[j]) < 1e-5));
