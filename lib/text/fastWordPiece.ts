@@ -154,20 +154,26 @@ export class FastWordPiece {
 
   /** Greedy longest-match-first word pieces of one word, or one [UNK] when a part matches nothing (transformers.js's WordPiece, over code points). */
   private word(word: string, out: number[]): void {
-    // Code points, as transformers.js counts and cuts them: a string of UTF-16 units where the word has none outside the BMP.
+    // A whole word in the vocabulary (most of them) needs no cutting.
+    const whole = word.length <= this.maxWordChars ? this.vocab.get(word) : undefined;
+    if (whole !== undefined) {
+      out.push(whole);
+      return;
+    }
+    // Code points, as transformers.js counts and cuts them, where the word has characters outside the BMP.
     const chars: string | string[] = /[\ud800-\udfff]/.test(word) ? [...word] : word;
     if (chars.length > this.maxWordChars) {
       out.push(this.unkId);
       return;
     }
-    const cut = (a: number, b: number) => (typeof chars === 'string' ? chars.slice(a, b) : chars.slice(a, b).join(''));
     const at = out.length;
     let start = 0;
     while (start < chars.length) {
       let end = chars.length;
       let id: number | undefined;
       while (start < end) {
-        id = this.vocab.get(start > 0 ? this.prefix + cut(start, end) : cut(start, end));
+        const sub = typeof chars === 'string' ? chars.slice(start, end) : chars.slice(start, end).join('');
+        id = this.vocab.get(start > 0 ? this.prefix + sub : sub);
         if (id !== undefined) break;
         end--;
       }
