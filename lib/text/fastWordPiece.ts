@@ -4,11 +4,11 @@
  * BertNormalizer (clean_text on), BertPreTokenizer, a WordPiece model and the [CLS] $A [SEP]
  * template. transformers.js takes ~0.4 ms a 128-piece passage (a training step of the default
  * student tokenised 36 texts, ~15 ms, a tenth of the step), most of it in its WordPiece loop,
- * which joins a character array for every candidate piece. Here ASCII text is normalised and
- * split in one scan; other text goes through transformers.js's own normaliser and pre-tokeniser
- * (exact by construction), then the same greedy WordPiece. Both stop once `maxLength` pieces are
- * out. A special token's text inside the input, or another layout, returns undefined and goes to
- * transformers.js whole.
+ * which joins a character array for every candidate piece, and in its normaliser, which tests a
+ * regular expression per character. Here ASCII text is normalised and split in one scan; other
+ * text gets the same normaliser as whole-string replacements and the same pre-tokenising
+ * expression; then the same greedy WordPiece. Both stop once `maxLength` pieces are out. A special
+ * token's text inside the input, or another layout, returns undefined and goes to transformers.js.
  */
 
 type Json = Record<string, unknown>;
@@ -38,10 +38,31 @@ function template(post: Json | null | undefined): [string, string] | undefined {
   return cls !== undefined && sep !== undefined ? [cls, sep] : undefined;
 }
 
-/** transformers.js's normaliser and pre-tokeniser of one tokenizer (its PreTrainedTokenizer's `normalizer` and `pre_tokenizer`). */
-export interface HfTextSteps {
-  normalizer: ((text: string) => string) | null;
-  pre_tokenizer: ((text: string, options: { section_index: number }) => string[]) | null;
+/** BertNormalizer's clean_text drops these: NUL, U+FFFD and controls (Cc, Cf, Co, Cs) other than \t \n \r (transformers.js tests them per code point). */
+const CONTROL = /(?![\t\n\r])[\0\ufffd\p{Cc}\p{Cf}\p{Co}\p{Cs}]/gu;
+/** CJK ideographs that handle_chinese_chars pads with spaces: transformers.js tests UTF-16 units, so only the BMP blocks ever match. */
+const CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g;
+/** BertPreTokenizer's expression: runs of neither whitespace nor punctuation, or one punctuation mark. */
+const PUNCTUATION = '\\p{P}\\u0021-\\u002F\\u003A-\\u0040\\u005B-\\u0060\\u007B-\\u007E';
+const PRE_TOKEN = new RegExp(`[^\\s${PUNCTUATION}]+|[${PUNCTUATION}]`, 'gu');
+
+/** BertNormalizer's settings besides clean_text (always on here). */
+interface NormalizerConfig {
+  readonly chinese: boolean;
+  readonly lowercase: boolean;
+  readonly stripAccents: boolean | null;
+}
+
+/** BertNormalizer (clean_text on) as transformers.js applies it, with whole-string replacements. */
+function bertNormalize(text: string, c: NormalizerConfig): string {
+  let t = text.replace(CONTROL, '').replace(/\s/gu, ' ');
+  if (c.chinese) t = t.replace(CJK, ' $& ');
+  const strip = (x: string) => x.normalize('NFD').replace(/\p{Mn}/gu, '');
+  if (c.lowercase) {
+    t = t.toLowerCase();
+    if (c.stripAccents !== false) t = strip(t);
+  } else if (c.stripAccents) t = strip(t);
+  return t;
 }
 
 /** The fast path of one tokenizer (see the module doc). */
@@ -56,14 +77,11 @@ export class FastWordPiece {
     private readonly sepId: number,
     /** Special tokens' texts, lowercased: an input containing one goes to transformers.js (which matches them before normalising). */
     private readonly specials: readonly string[],
-    private readonly hf: HfTextSteps | undefined,
+    private readonly normalizer: NormalizerConfig,
   ) {}
 
-  /**
-   * The fast path for this tokenizer.json and tokenizer_config.json, or undefined where
-   * transformers.js could differ; without `hf` (the tokenizer's transformers.js steps) only ASCII texts take it.
-   */
-  static from(json: Json, config: Json, hf?: HfTextSteps): FastWordPiece | undefined {
+  /** The fast path for this tokenizer.json and tokenizer_config.json, or undefined where transformers.js could differ. */
+  static from(json: Json, config: Json): FastWordPiece | undefined {
     const norm = json.normalizer as Json | null;
     const model = json.model as Json;
     const pre = json.pre_tokenizer as Json | null;
@@ -80,7 +98,8 @@ export class FastWordPiece {
     // A vocabulary entry that is also an added token with another id would map differently.
     if (added.some((a) => vocab.has(a.content) && vocab.get(a.content) !== a.id)) return undefined;
     return new FastWordPiece(vocab, norm.lowercase === true, String(model.continuing_subword_prefix ?? '##'), Number(model.max_input_chars_per_word ?? 100),
-      unkId, clsId, sepId, added.map((a) => a.content.toLowerCase()).filter((s) => s.length > 0), hf?.normalizer && hf.pre_tokenizer ? hf : undefined);
+      unkId, clsId, sepId, added.map((a) => a.content.toLowerCase()).filter((s) => s.length > 0),
+      { chinese: norm.handle_chinese_chars === true, lowercase: norm.lowercase === true, stripAccents: (norm.strip_accents ?? null) as boolean | null });
   }
 
   /**
@@ -91,7 +110,6 @@ export class FastWordPiece {
     const n = text.length;
     let ascii = true;
     for (let i = 0; i < n && ascii; i++) ascii = text.charCodeAt(i) < 128;
-    if (!ascii && !this.hf) return undefined;
     const lower = text.toLowerCase();
     for (const s of this.specials) if (lower.includes(s)) return undefined;
     const out = [this.clsId];
@@ -102,10 +120,10 @@ export class FastWordPiece {
       // text's first ones: BertNormalizer works character by character, NFD does not reorder across a
       // space, and no word spans one), again whole if the prefix falls short.
       const cut = text.length > PREFIX_CHARS_PER_PIECE * limit ? text.lastIndexOf(' ', PREFIX_CHARS_PER_PIECE * limit) : -1;
-      if (cut > 0) this.hfWords(text.slice(0, cut), out, limit);
+      if (cut > 0) this.words(text.slice(0, cut), out, limit);
       if (out.length < limit) {
         out.length = 1;
-        this.hfWords(text, out, limit);
+        this.words(text, out, limit);
       }
     }
     if (out.length > limit) out.length = limit;
@@ -113,10 +131,9 @@ export class FastWordPiece {
     return out;
   }
 
-  /** transformers.js's normaliser and pre-tokeniser, then WordPiece, until `limit` ids. */
-  private hfWords(text: string, out: number[], limit: number): void {
-    const normalized = this.hf!.normalizer!(text);
-    const words = normalized.length === 0 ? [] : this.hf!.pre_tokenizer!(normalized, { section_index: 0 });
+  /** BertNormalizer, BertPreTokenizer, then WordPiece, until `limit` ids. */
+  private words(text: string, out: number[], limit: number): void {
+    const words = bertNormalize(text, this.normalizer).trim().match(PRE_TOKEN) ?? [];
     for (let w = 0; w < words.length && out.length < limit; w++) this.word(words[w], out);
   }
 

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FastWordPiece, type HfTextSteps } from './fastWordPiece';
+import { FastWordPiece } from './fastWordPiece';
 import { bertTokenizerConfig, bertTokenizerJson, parseVocabTxt } from './bertTokenizerJson';
 
 // transformers.js is loaded lazily: it pulls onnxruntime-node, which the tokenizer itself never needs.
@@ -67,8 +67,7 @@ export class WordPieceTokenizer {
     this.sepId = need(String(tokenizerConfig.sep_token ?? '[SEP]'));
     this.unkId = need(String(tokenizerConfig.unk_token ?? '[UNK]'));
     this.hf = new (transformers().PreTrainedTokenizer)(tokenizerJson, tokenizerConfig);
-    // transformers.js keeps the normaliser and pre-tokeniser on an inner object; if a version moves them, only ASCII texts take the fast path.
-    this.fast = FastWordPiece.from(tokenizerJson, tokenizerConfig, (this.hf as unknown as { _tokenizer?: HfTextSteps })._tokenizer);
+    this.fast = FastWordPiece.from(tokenizerJson, tokenizerConfig);
   }
 
   /** Token strings by id (for saving vocab.txt and for GloVe lookup). */
