@@ -16,7 +16,7 @@ import { createDualEncoder } from '../lib/models/dualEncoder';
 import { defaultModelPaths } from '../lib/models/gloveStudent';
 import { loadTokenizer } from '../lib/text';
 import { AdamW } from '../lib/train/adamw';
-import { clipByGlobalNorm } from '../lib/train/clip';
+import { clipScale } from '../lib/train/clip';
 import { combinedLoss } from '../lib/train/losses/combined';
 import { benchGroups, PRESETS, type PresetName } from './_groups';
 import { median } from './_child';
@@ -108,9 +108,8 @@ export async function run(argv: string[] = []): Promise<object> {
     t0 = now();
     const opt = await profiled(async () => {
       const g = variables.map((v) => grads[v.name]);
-      const clipped = await clipByGlobalNorm(g, 1);
-      optimizer.apply(clipped.grads, 1e-4);
-      for (const t of [...g, ...clipped.grads]) t?.dispose();
+      optimizer.apply(g, 1e-4, (await clipScale(g, 1)).scale);
+      for (const t of g) t?.dispose();
       return [];
     });
     const tOpt = now() - t0;
@@ -149,9 +148,8 @@ export async function run(argv: string[] = []): Promise<object> {
     res.value.dataSync();
     res.value.dispose();
     const g = variables.map((v) => res.grads[v.name]);
-    const clipped = await clipByGlobalNorm(g, 1);
-    optimizer.apply(clipped.grads, 1e-4);
-    for (const t of [...g, ...clipped.grads]) t?.dispose();
+    optimizer.apply(g, 1e-4, (await clipScale(g, 1)).scale);
+    for (const t of g) t?.dispose();
     plain.push(Number(process.hrtime.bigint() - t0) / 1e6);
     disposeInputs(x);
   }

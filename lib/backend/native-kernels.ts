@@ -25,7 +25,7 @@ interface NativeAddon {
   gatherRows(heap: ArrayBuffer, tableOffset: number, rows: number, cols: number, indicesOffset: number, count: number, outOffset: number): number;
   sgemmBatched(heap: ArrayBuffer, aOffset: number, bOffset: number, outOffset: number, batchA: number, batchB: number, m: number, n: number, k: number, transA: boolean, transB: boolean): void;
   adamw(heap: ArrayBuffer, param: number, grad: number, m: number, v: number, outParam: number, outM: number, outV: number, size: number,
-    lr: number, beta1: number, beta2: number, c1: number, c2: number, epsilon: number, decay: number): void;
+    lr: number, beta1: number, beta2: number, c1: number, c2: number, epsilon: number, decay: number, gradScale: number): void;
   sgemm(a: Float32Array, b: Float32Array, out: Float32Array, m: number, n: number, k: number, transB: boolean): void;
   topkInner(queries: Float32Array, corpus: Float32Array, outIndices: Int32Array, outScores: Float32Array, nq: number, rows: number, dim: number, k: number, chunkRows: number): void;
   setThreads(n: number): void;
@@ -249,9 +249,12 @@ function nativeTranspose(args: KernelArgs): TensorInfo {
 /** Name of the fused AdamW kernel; lib/train/adamw.ts uses it when the active backend has it. */
 export const FUSED_ADAMW_KERNEL = 'Mta4dprFusedAdamW';
 
-/** Attributes of {@link FUSED_ADAMW_KERNEL}: learning rate, betas, bias corrections c = 1 − βᵗ, ε, weight decay λ (0 = none). */
+/**
+ * Attributes of {@link FUSED_ADAMW_KERNEL}: learning rate, betas, bias corrections c = 1 − βᵗ, ε,
+ * weight decay λ (0 = none), and a factor the gradient is multiplied by first (clipping; default 1).
+ */
 export interface FusedAdamWAttrs {
-  lr: number; beta1: number; beta2: number; c1: number; c2: number; epsilon: number; decay: number;
+  lr: number; beta1: number; beta2: number; c1: number; c2: number; epsilon: number; decay: number; gradScale?: number;
 }
 
 type Offset = (t: TensorInfo) => number;
@@ -268,7 +271,7 @@ function nativeAdamW(args: KernelArgs): TensorInfo[] {
   if (size === 0) return outs;
   const off = offsets(args.backend);
   addon!.adamw(heapOf(args.backend), off(param), off(grad), off(m), off(v), off(outs[0]), off(outs[1]), off(outs[2]), size,
-    a.lr, a.beta1, a.beta2, a.c1, a.c2, a.epsilon, a.decay);
+    a.lr, a.beta1, a.beta2, a.c1, a.c2, a.epsilon, a.decay, a.gradScale ?? 1);
   return outs;
 }
 

@@ -62,8 +62,11 @@ export class AdamW {
     return this.t;
   }
 
-  /** Applies one update; `grads[i]` belongs to variable i (undefined = no gradient, skipped). */
-  apply(grads: ReadonlyArray<tf.Tensor | undefined>, lr: number): void {
+  /**
+   * Applies one update; `grads[i]` belongs to variable i (undefined = no gradient, skipped), used
+   * as `grads[i] · gradScale` (clipping's factor, see clipScale), rounded to float32 as tf.mul rounds it.
+   */
+  apply(grads: ReadonlyArray<tf.Tensor | undefined>, lr: number, gradScale = 1): void {
     if (grads.length !== this.variables.length) throw new Error(`AdamW: ${grads.length} gradients for ${this.variables.length} variables`);
     this.t += 1;
     const c1 = 1 - this.beta1 ** this.t;
@@ -75,15 +78,16 @@ export class AdamW {
         const decay = this.decays[i] && this.weightDecay > 0 ? this.weightDecay : 0;
         if (fused) {
           // One pass instead of a dozen element-wise kernels; the same float32 operations in the same order.
-          const attrs: FusedAdamWAttrs = { lr, beta1: this.beta1, beta2: this.beta2, c1, c2, epsilon: this.epsilon, decay };
+          const attrs: FusedAdamWAttrs = { lr, beta1: this.beta1, beta2: this.beta2, c1, c2, epsilon: this.epsilon, decay, gradScale };
           const [p, m, v] = tf.engine().runKernel(FUSED_ADAMW_KERNEL, { param: this.variables[i], grad: g, m: this.m[i], v: this.v[i] }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
           this.m[i].assign(m);
           this.v[i].assign(v);
           this.variables[i].assign(p);
           return;
         }
-        const m = tf.add(tf.mul(this.m[i], this.beta1), tf.mul(g, 1 - this.beta1));
-        const v = tf.add(tf.mul(this.v[i], this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+        const gs = gradScale === 1 ? g : tf.mul(g, gradScale);
+        const m = tf.add(tf.mul(this.m[i], this.beta1), tf.mul(gs, 1 - this.beta1));
+        const v = tf.add(tf.mul(this.v[i], this.beta2), tf.mul(tf.square(gs), 1 - this.beta2));
         this.m[i].assign(m);
         this.v[i].assign(v);
         let update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), this.epsilon));

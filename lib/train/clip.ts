@@ -18,17 +18,23 @@ export async function globalNorm(tensors: readonly tf.Tensor[]): Promise<number>
 }
 
 /**
- * Scales every gradient by min(1, maxNorm / (‖g‖ + 1e-6)) where ‖g‖ = √(Σ_i ‖g_i‖²) over all of
- * them. Returns the new gradients (caller disposes them and the old ones) and the pre-clip norm.
- * The norm is read asynchronously: device backends (webgpu) cannot read synchronously in Node.
+ * The factor global-norm clipping scales every gradient by, min(1, maxNorm / (‖g‖ + 1e-6)) where
+ * ‖g‖ = √(Σ_i ‖g_i‖²) over all of them (1 when maxNorm is not a positive number), and ‖g‖. For
+ * AdamW.apply's gradScale, which folds the scaling into the update instead of a pass over every gradient.
+ */
+export async function clipScale(grads: ReadonlyArray<tf.Tensor | undefined>, maxNorm: number): Promise<{ scale: number; norm: number }> {
+  const present = grads.filter((g): g is tf.Tensor => g !== undefined);
+  const norm = present.length > 0 ? await globalNorm(present) : 0;
+  return { scale: Number.isFinite(maxNorm) && maxNorm > 0 && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1, norm };
+}
+
+/**
+ * Scales every gradient by {@link clipScale}'s factor. Returns the new gradients (caller disposes
+ * them and the old ones) and the pre-clip norm. The norm is read asynchronously: device backends
+ * (webgpu) cannot read synchronously in Node.
  */
 export async function clipByGlobalNorm(grads: ReadonlyArray<tf.Tensor | undefined>, maxNorm: number): Promise<{ grads: Array<tf.Tensor | undefined>; norm: number }> {
-  const present = grads.filter((g): g is tf.Tensor => g !== undefined);
-  let norm = 0;
-  if (present.length > 0) {
-    norm = await globalNorm(present);
-  }
-  const scale = Number.isFinite(maxNorm) && maxNorm > 0 && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
+  const { scale, norm } = await clipScale(grads, maxNorm);
   // Unclipped (most steps): a clone shares the bytes on every backend; × 1 would copy every gradient.
   return { grads: grads.map((g) => (g ? (scale === 1 ? tf.clone(g) : tf.mul(g, scale)) : undefined)), norm };
 }

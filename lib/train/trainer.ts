@@ -9,7 +9,7 @@ import type { TrainableDualEncoder } from '../models/types';
 import { toDistribution, type DistributionOptions } from '../assistants/distribution';
 import { sha256 } from '../io/hash';
 import { AdamW } from './adamw';
-import { clipByGlobalNorm, globalNorm } from './clip';
+import { clipScale, globalNorm } from './clip';
 import { cachedVariableGrads } from './grad-cache';
 import { combinedLoss, type CombinedLossOptions } from './losses/combined';
 import type { TrainingGroup } from './groups';
@@ -356,15 +356,15 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
           return s;
         });
       }
-      const clipped = await clipByGlobalNorm(acc, maxGradNorm);
-      for (const g of acc) g?.dispose();
+      // The clipping factor goes into the update: no scaled copy of every gradient.
+      const clipped = await clipScale(acc, maxGradNorm);
       if (!Number.isFinite(clipped.norm)) {
-        for (const g of clipped.grads) g?.dispose();
+        for (const g of acc) g?.dispose();
         throw new NonFiniteLossError(step + 1, `the gradient norm (${clipped.norm})`, lastCheckpoint);
       }
       const lr = linearWarmupDecay(step + 1, { lr: options.lr, warmupSteps: warmup, totalSteps: total });
-      optimizer.apply(clipped.grads, lr);
-      for (const g of clipped.grads) g?.dispose();
+      optimizer.apply(acc, lr, clipped.scale);
+      for (const g of acc) g?.dispose();
       step += 1;
       // Explosions short of NaN (lr 1e6: weights at 1e28, loss finite) stop the run before a checkpoint keeps them.
       if (sums.loss > guard.maxLoss) throw new DivergenceError(step, `the loss ${sums.loss.toExponential(3)} exceeds divergence.maxLoss ${guard.maxLoss}`, lastCheckpoint);

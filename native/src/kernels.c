@@ -69,7 +69,7 @@ static bool get_int64(napi_env env, napi_value v, int64_t* out) {
 /* A heap kernel's call: the raw arguments, the wasm heap, and its leading non-negative integers. */
 typedef struct {
   const char* name;
-  napi_value argv[16];
+  napi_value argv[20];
   uint8_t* heap;
   size_t heapBytes;
   int64_t ints[12];
@@ -83,6 +83,10 @@ typedef struct {
 static bool heap_args(napi_env env, napi_callback_info info, const char* name, size_t argc_expected, int count, HeapCall* c) {
   size_t argc = argc_expected;
   char msg[160];
+  if (argc_expected > sizeof c->argv / sizeof c->argv[0]) {
+    napi_throw_error(env, NULL, "mta4dpr native: a kernel expects more arguments than HeapCall holds");
+    return false;
+  }
   void* heap = NULL;
   c->name = name;
   if (napi_get_cb_info(env, info, &argc, c->argv, NULL, NULL) != napi_ok || argc != argc_expected ||
@@ -361,23 +365,25 @@ static napi_value gather_rows(napi_env env, napi_callback_info info) {
 
 /*
  * adamw(heap, param, grad, m, v, outParam, outM, outV, size, lr, beta1, beta2, c1, c2, epsilon,
- * decay): one fused AdamW update, operation by operation in float32 as lib/train/adamw.ts writes
- * it with tf ops (so both paths round alike):
+ * decay, gradScale): one fused AdamW update, operation by operation in float32 as lib/train/adamw.ts
+ * writes it with tf ops (so both paths round alike), on g = grad·gradScale (clipping's factor,
+ * folded in rather than a pass of its own over every gradient):
  *   m' = β1·m + (1−β1)·g;  v' = β2·v + (1−β2)·g²;  u = (m'/c1) / (√(v'/c2) + ε) + λ·θ;  θ' = θ − lr·u.
  */
 typedef struct {
   const float *p, *g, *m, *v;
   float *po, *mo, *vo;
-  float lr, b1, b2, c1, c2, eps, wd, nb1, nb2;
+  float lr, b1, b2, c1, c2, eps, wd, nb1, nb2, gs;
 } AdamWArgs;
 
 /* restrict: with seven pointers GCC gives up the run-time alias checks and would not vectorize. */
 static inline void adamw_loop(const float* restrict p, const float* restrict g, const float* restrict m, const float* restrict v,
                               float* restrict po, float* restrict mo, float* restrict vo, int64_t n, const AdamWArgs* a) {
-  const float lr = a->lr, b1 = a->b1, b2 = a->b2, c1 = a->c1, c2 = a->c2, eps = a->eps, wd = a->wd, nb1 = a->nb1, nb2 = a->nb2;
+  const float lr = a->lr, b1 = a->b1, b2 = a->b2, c1 = a->c1, c2 = a->c2, eps = a->eps, wd = a->wd, nb1 = a->nb1, nb2 = a->nb2, gs = a->gs;
   for (int64_t i = 0; i < n; i++) {
-    const float mi = b1 * m[i] + nb1 * g[i];
-    const float vi = b2 * v[i] + nb2 * (g[i] * g[i]);
+    const float gi = g[i] * gs; /* × 1 is exact: unclipped gradients are used as they are */
+    const float mi = b1 * m[i] + nb1 * gi;
+    const float vi = b2 * v[i] + nb2 * (gi * gi);
     float u = (mi / c1) / (sqrtf(vi / c2) + eps);
     if (wd != 0.0f) u = u + p[i] * wd;
     mo[i] = mi;
@@ -393,9 +399,9 @@ VECTOR_CLONES static void adamw_range(const void* ctx, int64_t lo, int64_t hi) {
 
 static napi_value adamw(napi_env env, napi_callback_info info) {
   HeapCall c;
-  if (!heap_args(env, info, "adamw", 16, 8, &c)) return NULL;
-  double h[7];
-  for (int i = 0; i < 7; i++) CHECK(napi_get_value_double(env, c.argv[i + 9], &h[i]));
+  if (!heap_args(env, info, "adamw", 17, 8, &c)) return NULL;
+  double h[8];
+  for (int i = 0; i < 8; i++) CHECK(napi_get_value_double(env, c.argv[i + 9], &h[i]));
   const int64_t size = c.ints[7];
   float* base[7];
   for (int i = 0; i < 7; i++) {
@@ -403,7 +409,7 @@ static napi_value adamw(napi_env env, napi_callback_info info) {
   }
   /* The outputs are fresh tensors: they never overlap the inputs (restrict above relies on it). */
   const AdamWArgs a = {base[0], base[1], base[2], base[3], base[4], base[5], base[6],
-                       (float)h[0], (float)h[1], (float)h[2], (float)h[3], (float)h[4], (float)h[5], (float)h[6], (float)(1.0 - h[1]), (float)(1.0 - h[2])};
+                       (float)h[0], (float)h[1], (float)h[2], (float)h[3], (float)h[4], (float)h[5], (float)h[6], (float)(1.0 - h[1]), (float)(1.0 - h[2]), (float)h[7]};
   parallel_ranges(size, 16384, adamw_range, &a);
   return NULL;
 }

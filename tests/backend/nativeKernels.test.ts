@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
 import { maxAbsDiff, nativeKernelsOrSkip } from './nativeHelpers';
 import { nativeAxpy, nativeKernelStatus, registerNativeKernels, SUM_SQUARES_KERNEL, swapMiddleDims, unregisterNativeKernels } from '../../lib/backend/native-kernels';
-import { clipByGlobalNorm } from '../../lib/train/clip';
+import { clipByGlobalNorm, clipScale } from '../../lib/train/clip';
 import { embeddingLookup } from '../../lib/models/embedding';
 import { AdamW } from '../../lib/train/adamw';
 
@@ -176,22 +176,33 @@ describe('native kernels (OpenBLAS on the wasm heap)', function () {
     tf.dispose([grads.stock, grads.native]);
   });
 
-  it('the fused AdamW update is bit-identical to the tf-ops path, decay on and off', async () => {
-    const run = async (native: boolean) => {
+  it('the fused AdamW update is bit-identical to the tf-ops path, decay on and off, with the clipping factor folded in or applied first', async () => {
+    // folded: apply(grads, lr, scale); first: the gradients scaled by clipByGlobalNorm, then apply(scaled, lr).
+    const run = async (native: boolean, clip: 'folded' | 'first') => {
       if (native) registerNativeKernels();
       else unregisterNativeKernels();
       const vars = [[40, 7], [7]].map((s, i) => tf.variable(tf.randomNormal(s, 0, 1, 'float32', 10 + i)));
       const grads = vars.map((v, i) => tf.randomNormal(v.shape, 0, 1, 'float32', 20 + i));
       const opt = new AdamW(vars, { weightDecay: 0.05 });
-      for (let i = 0; i < 3; i++) opt.apply(grads, 1e-2);
+      const maxNorms = [Infinity, 3, 0.5]; // unclipped, then clipped twice
+      for (const maxNorm of maxNorms) {
+        if (clip === 'folded') opt.apply(grads, 1e-2, (await clipScale(grads, maxNorm)).scale);
+        else {
+          const scaled = await clipByGlobalNorm(grads, maxNorm);
+          opt.apply(scaled.grads, 1e-2);
+          tf.dispose(scaled.grads as tf.Tensor[]);
+        }
+      }
       const state = opt.getState();
       const out = [...(await Promise.all(vars.map((v) => v.data()))), ...(await Promise.all(Object.values(state.tensors).map((t) => t.data())))];
       tf.dispose([...vars, ...grads, ...Object.values(state.tensors)]);
       return out as Float32Array[];
     };
-    const stock = await run(false);
-    const native = await run(true);
-    stock.forEach((s, i) => assert.deepEqual(native[i], s, `tensor ${i}`));
+    const stock = await run(false, 'first');
+    for (const [native, clip] of [[true, 'first'], [true, 'folded'], [false, 'folded']] as const) {
+      const other = await run(native, clip);
+      stock.forEach((s, i) => assert.deepEqual(other[i], s, `native ${native}, ${clip}: tensor ${i}`));
+    }
   });
 
   it('axpy equals the JS loop out[o + k] += c * v[k] bit for bit (the lexical encoder relies on it), and checks its bounds', () => {
