@@ -76,13 +76,18 @@ function ensureAddon(): NativeAddon | string {
   // libgomp reads its wait policy once, when the addon loads it. Its default spins: with another
   // process busy on a core, threads spun on a descheduled one and a 2-thread training step took
   // 730-920 ms instead of ~130 (measured with the load average at 5; passive: 125-143 ms, GOMP_SPINCOUNT=10000: 194-254).
-  process.env.OMP_WAIT_POLICY ??= 'passive';
+  // Set only while the addon loads: programs this process starts (PyTorch in the benchmarks, whose
+  // own default spins) must get the environment the user gave, not this policy.
   if (!existsSync(path)) return `not built (${path} missing; needs a C compiler and libopenblas-openmp-dev, then npm run build:native)`;
+  const setHere = process.env.OMP_WAIT_POLICY === undefined;
+  if (setHere) process.env.OMP_WAIT_POLICY = 'passive';
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     addon = require(path) as NativeAddon;
   } catch (e) {
     return `failed to load ${path}: ${(e as Error).message}`;
+  } finally {
+    if (setHere) delete process.env.OMP_WAIT_POLICY;
   }
   addon.setThreads(nativeThreads());
   return addon;

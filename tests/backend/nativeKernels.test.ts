@@ -5,6 +5,8 @@
  * MTA4DPR_NATIVE=required (CI), where a missing addon fails.
  */
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { maxAbsDiff, nativeKernelsOrSkip } from './nativeHelpers';
 import { nativeAxpy, nativeKernelStatus, registerNativeKernels, SUM_SQUARES_KERNEL, swapMiddleDims, unregisterNativeKernels } from '../../lib/backend/native-kernels';
@@ -31,7 +33,19 @@ describe('native kernels (OpenBLAS on the wasm heap)', function () {
     const s = nativeKernelStatus();
     assert.equal(s.active, true);
     assert.ok(s.threads! >= 1);
-    assert.equal(process.env.OMP_WAIT_POLICY, givenWaitPolicy ?? 'passive');
+    // The policy is for libgomp as the addon loads it, not for the programs this process starts.
+    assert.equal(process.env.OMP_WAIT_POLICY, givenWaitPolicy);
+    // libgomp's own report of what it read (OMP_DISPLAY_ENV=verbose) as the addon loads, in a fresh
+    // process: passive means no spinning (GOMP_SPINCOUNT 0; unset, libgomp spins 300000 times).
+    const spinsIn = (env: NodeJS.ProcessEnv) => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', "require('./lib/backend/native-kernels').nativeSgemm()"], {
+        cwd: join(__dirname, '..', '..'), env: { ...env, OMP_DISPLAY_ENV: 'verbose' }, encoding: 'utf8',
+      });
+      return /GOMP_SPINCOUNT = '(\d+)'/.exec(r.stderr + r.stdout)?.[1];
+    };
+    const { OMP_WAIT_POLICY: _drop, GOMP_SPINCOUNT: _spin, ...without } = process.env;
+    assert.equal(spinsIn(without), '0');
+    assert.notEqual(spinsIn({ ...without, OMP_WAIT_POLICY: 'active' }), '0');
   });
 
   it('matMul equals the stock kernel for plain, transposed, batched and broadcast operands', () => {
