@@ -64,24 +64,39 @@ const LOCATIONS = {
 /** A file of the official layout (LOCATIONS' keys). */
 type LayoutFile = keyof typeof LOCATIONS;
 
-/** The run folders of each dataset, relative to the root (first found wins). */
-const RUN_FOLDERS: Readonly<Record<OfficialDatasetName, readonly string[]>> = {
-  'msmarco-passage/train': ['msmarco-passage/runs/train'],
-  'msmarco-passage/dev/small': ['msmarco-passage/runs/dev.small'],
-  'trec-dl19-passage': ['trec-dl-2019/runs'],
-  'trec-dl20-passage': ['trec-dl-2020/runs'],
-  'nq-dpr/train': ['nq/runs/train', 'downloads/runs/train'],
-  'nq-dpr/test': ['nq/runs/test', 'downloads/runs/test'],
-};
+/** What each official dataset reads: its format, its files by role, the folder of its run files. */
+interface OfficialDataset {
+  readonly format: 'msmarco' | 'dpr';
+  readonly files: Partial<Record<'documents' | 'queries' | 'qrels' | 'retriever', LayoutFile>>;
+  readonly runs: string;
+  readonly description: string;
+}
 
-/** The files each official dataset reads. */
-const FILES_OF: Readonly<Record<OfficialDatasetName, readonly LayoutFile[]>> = {
-  'msmarco-passage/train': ['collection', 'queries.train', 'qrels.train'],
-  'msmarco-passage/dev/small': ['collection', 'queries.dev.small', 'qrels.dev.small'],
-  'trec-dl19-passage': ['collection', 'queries.dl19', 'qrels.dl19'],
-  'trec-dl20-passage': ['collection', 'queries.dl20', 'qrels.dl20'],
-  'nq-dpr/train': ['nq.train', 'psgs'],
-  'nq-dpr/test': ['nq.test', 'psgs'],
+const dl = (year: 2019 | 2020): OfficialDataset => ({
+  format: 'msmarco',
+  files: year === 2019 ? { documents: 'collection', queries: 'queries.dl19', qrels: 'qrels.dl19' } : { documents: 'collection', queries: 'queries.dl20', qrels: 'qrels.dl20' },
+  runs: `trec-dl-${year}/runs`, description: `TREC DL ${year} passage topics and NIST qrels over the MS MARCO collection`,
+});
+
+const DATASETS: Readonly<Record<OfficialDatasetName, OfficialDataset>> = {
+  'msmarco-passage/train': {
+    format: 'msmarco', files: { documents: 'collection', queries: 'queries.train', qrels: 'qrels.train' },
+    runs: 'msmarco-passage/runs/train', description: 'MS MARCO passage training queries and qrels',
+  },
+  'msmarco-passage/dev/small': {
+    format: 'msmarco', files: { documents: 'collection', queries: 'queries.dev.small', qrels: 'qrels.dev.small' },
+    runs: 'msmarco-passage/runs/dev.small', description: 'MS MARCO passage dev (small) queries and qrels',
+  },
+  'trec-dl19-passage': dl(2019),
+  'trec-dl20-passage': dl(2020),
+  'nq-dpr/train': {
+    format: 'dpr', files: { retriever: 'nq.train', documents: 'psgs' },
+    runs: 'nq/runs/train', description: 'NQ retriever training records (DPR) over the psgs_w100 corpus',
+  },
+  'nq-dpr/test': {
+    format: 'dpr', files: { documents: 'psgs', queries: 'nq.test' },
+    runs: 'nq/runs/test', description: 'NQ test questions with answers (DPR) over the psgs_w100 corpus',
+  },
 };
 
 /** The path of `f` under `root`: the first location that exists, plain or gzipped; else the first location (for the reader's error). */
@@ -94,10 +109,9 @@ function locate(root: string, f: LayoutFile): string {
   return join(root, LOCATIONS[f][0]);
 }
 
-/** The run folder of `name` under `root` (the first that exists, else the first). */
+/** The run folder of `name` under `root`. */
 function runFolder(root: string, name: OfficialDatasetName): string {
-  const dirs = RUN_FOLDERS[name].map((d) => join(root, d));
-  return dirs.find((d) => existsSync(d)) ?? dirs[0];
+  return join(root, DATASETS[name].runs);
 }
 
 /** System name → run file, for every `SYSTEM.trec` in `dir` (none when it does not exist). */
@@ -116,7 +130,7 @@ export function isOfficialDatasetName(name: string): name is OfficialDatasetName
  * with where it looked: every one at once, before hours of work stop at the first.
  */
 export function missingOfficialFiles(root: string, name: OfficialDatasetName): string[] {
-  return FILES_OF[name].filter((f) => !existsSync(locate(root, f))).map((f) =>
+  return Object.values(DATASETS[name].files).filter((f) => !existsSync(locate(root, f))).map((f) =>
     `${name}: ${basename(LOCATIONS[f][0])} not found under ${root} (looked for ${LOCATIONS[f].map((l) => `${l}[.gz]`).join(', ')})`);
 }
 
@@ -128,34 +142,11 @@ export function officialRuns(root: string, name: OfficialDatasetName): { readonl
 
 /** The spec of each official dataset under `root` (absolute paths). */
 export function officialLayoutSpecs(root: string): Record<string, DatasetSpec> {
-  const at = (f: LayoutFile) => locate(root, f);
-  const runs = (name: OfficialDatasetName) => runsIn(runFolder(root, name));
-  const dl = (year: 2019 | 2020, name: OfficialDatasetName): DatasetSpecInput => ({
-    format: 'msmarco', documents: at('collection'), queries: at(year === 2019 ? 'queries.dl19' : 'queries.dl20'),
-    qrels: at(year === 2019 ? 'qrels.dl19' : 'qrels.dl20'), runs: runs(name),
-    description: `TREC DL ${year} passage topics and NIST qrels over the MS MARCO collection`,
-  });
-  const specs: Record<OfficialDatasetName, DatasetSpecInput> = {
-    'msmarco-passage/train': {
-      format: 'msmarco', documents: at('collection'), queries: at('queries.train'), qrels: at('qrels.train'),
-      runs: runs('msmarco-passage/train'), description: 'MS MARCO passage training queries and qrels',
-    },
-    'msmarco-passage/dev/small': {
-      format: 'msmarco', documents: at('collection'), queries: at('queries.dev.small'), qrels: at('qrels.dev.small'),
-      runs: runs('msmarco-passage/dev/small'), description: 'MS MARCO passage dev (small) queries and qrels',
-    },
-    'trec-dl19-passage': dl(2019, 'trec-dl19-passage'),
-    'trec-dl20-passage': dl(2020, 'trec-dl20-passage'),
-    'nq-dpr/train': {
-      format: 'dpr', retriever: at('nq.train'), documents: at('psgs'),
-      runs: runs('nq-dpr/train'), description: 'NQ retriever training records (DPR) over the psgs_w100 corpus',
-    },
-    'nq-dpr/test': {
-      format: 'dpr', documents: at('psgs'), queries: at('nq.test'),
-      runs: runs('nq-dpr/test'), description: 'NQ test questions with answers (DPR) over the psgs_w100 corpus',
-    },
-  };
-  return Object.fromEntries(Object.entries(specs).map(([name, s]) => [name, DatasetSpecSchema.parse(s)]));
+  return Object.fromEntries(Object.entries(DATASETS).map(([name, d]) => {
+    const files = Object.fromEntries(Object.entries(d.files).map(([role, f]) => [role, locate(root, f)]));
+    const spec: DatasetSpecInput = { format: d.format, ...files, runs: runsIn(runFolder(root, name as OfficialDatasetName)), description: d.description } as DatasetSpecInput;
+    return [name, DatasetSpecSchema.parse(spec)];
+  }));
 }
 
 /** A config's own dataset specs plus, when it names a data root, the official layout under it (the config's names win). */
