@@ -15,7 +15,7 @@ import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readS
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { namedReadError, namedWriteError } from '../io/errors';
-import { LITTLE_ENDIAN_HOST } from '../io/endian';
+import { float64FromLittleEndian, littleEndianBytes } from '../io/endian';
 
 const MAGIC = 0x314c534d; // 'MSL1' read as a little-endian u32
 const KEY_BYTES = 32;
@@ -40,8 +40,7 @@ export function encodeScoreRecord(key: Uint8Array, scores: Float64Array): Buffer
   buf.writeUInt32LE(MAGIC, 0);
   buf.set(key, 4);
   buf.writeUInt32LE(scores.length, 4 + KEY_BYTES);
-  if (LITTLE_ENDIAN_HOST) buf.set(new Uint8Array(scores.buffer, scores.byteOffset, scores.byteLength), HEAD_BYTES);
-  else scores.forEach((v, i) => buf.writeDoubleLE(v, HEAD_BYTES + 8 * i));
+  buf.set(littleEndianBytes(scores), HEAD_BYTES);
   buf.writeUInt32LE(crc32(buf.subarray(0, buf.length - CRC_BYTES)), buf.length - CRC_BYTES);
   return buf;
 }
@@ -54,12 +53,6 @@ function validRecordAt(buf: Buffer, at: number, end: number): number {
   const len = recordBytes(n);
   if (end - at < len) return -len; // possibly valid, not all read yet
   return crc32(buf.subarray(at, at + len - CRC_BYTES)) === buf.readUInt32LE(at + len - CRC_BYTES) ? len : 0;
-}
-
-function decodeScores(buf: Buffer, at: number, n: number): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = buf.readDoubleLE(at + HEAD_BYTES + 8 * i);
-  return out;
 }
 
 /** One scorer's packed score cache: look chunks up by key, append new ones. */
@@ -150,7 +143,7 @@ export class ScoreLog {
       throw namedReadError(this.path, e);
     }
     // Checked again: the file may have been damaged since the scan, or n differs from the record's.
-    return validRecordAt(buf, 0, len) === len && buf.readUInt32LE(4 + KEY_BYTES) === n ? decodeScores(buf, 0, n) : undefined;
+    return validRecordAt(buf, 0, len) === len && buf.readUInt32LE(4 + KEY_BYTES) === n ? float64FromLittleEndian(buf.subarray(HEAD_BYTES, HEAD_BYTES + 8 * n)) : undefined;
   }
 
   /** Adds `scores` under `key` (held by reference until written); written in batches (see {@link ScoreLog.flush}). */
