@@ -64,9 +64,10 @@ export async function runChecks(): Promise<Check[]> {
   checks.push({ name: 'node', required: true, ok: major >= 20, detail: process.version, fix: major >= 20 ? undefined : 'install Node 20 or newer' });
   const heapMiB = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
   const ramMiB = Math.round(totalmem() / 2 ** 20);
+  const heapOk = heapMiB >= ramMiB / 2;
   checks.push({
-    name: 'V8 heap limit', required: false, ok: heapMiB >= ramMiB / 2, detail: `${heapMiB} MiB of ${ramMiB} MiB memory${process.env.MTA4DPR_HEAP_SET === '1' ? ' (raised by bin/mta4dpr.js)' : ''}`,
-    fix: heapMiB >= ramMiB / 2 ? undefined : 'run through npx mta4dpr (it raises the heap to 3/4 of memory unless MTA4DPR_HEAP=off) or set NODE_OPTIONS=--max-old-space-size=MiB',
+    name: 'V8 heap limit', required: false, ok: heapOk, detail: `${heapMiB} MiB of ${ramMiB} MiB memory${process.env.MTA4DPR_HEAP_SET === '1' ? ' (raised by bin/mta4dpr.js)' : ''}`,
+    fix: heapOk ? undefined : 'run through npx mta4dpr (it raises the heap to 3/4 of memory unless MTA4DPR_HEAP=off) or set NODE_OPTIONS=--max-old-space-size=MiB',
   });
   const npm = version('npm', ['--version']);
   checks.push({ name: 'npm', required: false, ok: npm !== undefined, detail: npm ?? 'not on PATH', fix: npm ? undefined : 'install npm (comes with Node)' });

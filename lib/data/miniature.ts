@@ -146,12 +146,7 @@ function writeStreamed(files: string[], path: string, count: number, pieceOf: (i
 }
 
 function write(files: string[], path: string, text: string): void {
-  try {
-    writeFileSync(path, text);
-  } catch (e) {
-    throw namedWriteError(path, e);
-  }
-  files.push(path);
+  writeStreamed(files, path, 1, () => text);
 }
 
 /** Writes the MS MARCO passage and TREC DL 2019/2020 miniature under `root` (official layout). */
