@@ -24,12 +24,16 @@ export function heldOutMeasures(config: MethodConfig): string[] {
   return [...new Set(['nDCG@10', ...config.eval.metrics.filter((m) => answerMeasureDepth(m) === undefined)])];
 }
 
-/** Mean measures of `run` over `queryIds` only. */
-export function qualityOn(split: Split, run: Run, queryIds: readonly QueryId[], relLevel: number, measures: readonly string[]): Record<string, number> {
+/** `run` over the queries of `queryIds` only, in the run's order. */
+export function runOn(run: Run, queryIds: Iterable<QueryId>): Run {
   const keep = new Set(queryIds);
   // By key, then get: a run held by column hands out entries only for the queries asked for.
-  const sub: Run = { name: run.name, byQuery: new Map([...run.byQuery.keys()].filter((q) => keep.has(q)).map((q) => [q, run.byQuery.get(q)!])) };
-  return evaluate(split.qrels!, sub, [...measures], { relLevel }).mean;
+  return { name: run.name, byQuery: new Map([...run.byQuery.keys()].filter((q) => keep.has(q)).map((q) => [q, run.byQuery.get(q)!])) };
+}
+
+/** Mean measures of `run` over `queryIds` only. */
+export function qualityOn(split: Split, run: Run, queryIds: readonly QueryId[], relLevel: number, measures: readonly string[]): Record<string, number> {
+  return evaluate(split.qrels!, runOn(run, queryIds), [...measures], { relLevel }).mean;
 }
 
 /** Re-ranks `rerankIds`' candidates with the student and evaluates it on `heldOut`. */

@@ -7,6 +7,7 @@ import type { MethodConfig } from '../../config';
 import type { QueryId, Run } from '../../data/types';
 import { difficultyHistogram, gotWrong, runDifficulty, type HistogramBin, type QueryDifficulty } from '../../curriculum';
 import type { Split } from '../splits';
+import { runOn } from './evaluate';
 
 /** Every training query's difficulty for the student, and the ones it got wrong. */
 export interface GotWrong {
@@ -17,8 +18,6 @@ export interface GotWrong {
 
 /** Applies the configured rule to the student's run over the training queries. */
 export function findGotWrong(run: Run, split: Split, trainIds: readonly QueryId[], teacherRun: Run, config: MethodConfig): GotWrong {
-  const keep = new Set(trainIds);
-  const trainRun: Run = { name: run.name, byQuery: new Map([...run.byQuery.keys()].filter((q) => keep.has(q)).map((q) => [q, run.byQuery.get(q)!])) };
-  const difficulty = runDifficulty(trainRun, { qrels: split.qrels, relLevel: config.eval.relLevel, teacher: teacherRun, distribution: config.distribution });
+  const difficulty = runDifficulty(runOn(run, trainIds), { qrels: split.qrels, relLevel: config.eval.relLevel, teacher: teacherRun, distribution: config.distribution });
   return { difficulty, histogram: difficultyHistogram(difficulty), wrong: difficulty.filter((d) => gotWrong(d, config.iterations.gotWrong)).map((d) => d.queryId) };
 }
