@@ -61,6 +61,14 @@ const FILLER = ['the', 'of', 'and', 'a', 'in', 'is', 'to', 'was', 'for', 'on', '
 
 interface Corpus {
   readonly passages: string[];
+  /** Each passage's words, split once: re-splitting them per query and system was most of a 100k-query miniature's 9 minutes. */
+  readonly words: string[][];
+  /** The same words as ids of `wordIds`, for overlap counts by stamping instead of string sets. */
+  readonly ids: Int32Array[];
+  readonly wordIds: Map<string, number>;
+  /** Scratch of the overlap counts: `stamp[id] === mark` where the word is one of the current query's. */
+  readonly stamp: Int32Array;
+  mark: number;
   readonly topicOf: number[];
   readonly titles: string[];
   readonly byTopic: number[][];
@@ -71,6 +79,14 @@ function makeCorpus(n: number, random: () => number): Corpus {
   const word = () => Array.from({ length: 2 + Math.floor(random() * 2) }, () => SYLLABLES[Math.floor(random() * SYLLABLES.length)]).join('');
   const vocab = Array.from({ length: topics }, () => Array.from({ length: 12 }, word));
   const passages: string[] = [];
+  const passageWords: string[][] = [];
+  const ids: Int32Array[] = [];
+  const wordIds = new Map<string, number>();
+  const idOf = (w: string) => {
+    let id = wordIds.get(w);
+    if (id === undefined) wordIds.set(w, (id = wordIds.size));
+    return id;
+  };
   const topicOf: number[] = [];
   const titles: string[] = [];
   const byTopic: number[][] = Array.from({ length: topics }, () => []);
@@ -78,11 +94,13 @@ function makeCorpus(n: number, random: () => number): Corpus {
     const t = Math.floor(random() * topics);
     const words = Array.from({ length: 30 + Math.floor(random() * 30) }, () => (random() < 0.45 ? vocab[t][Math.floor(random() * 12)] : random() < 0.15 ? vocab[Math.floor(random() * topics)][Math.floor(random() * 12)] : FILLER[Math.floor(random() * FILLER.length)]));
     passages.push(words.join(' '));
+    passageWords.push(words);
+    ids.push(Int32Array.from(words, idOf));
     topicOf.push(t);
     titles.push(`${vocab[t][0]} ${vocab[t][1]}`.replace(/^\w/, (c) => c.toUpperCase()));
     byTopic[t].push(i);
   }
-  return { passages, topicOf, titles, byTopic };
+  return { passages, words: passageWords, ids, wordIds, stamp: new Int32Array(wordIds.size), mark: 0, topicOf, titles, byTopic };
 }
 
 interface QuerySample {
@@ -96,20 +114,37 @@ interface QuerySample {
 
 function sampleQuery(c: Corpus, random: () => number): QuerySample {
   const positive = Math.floor(random() * c.passages.length);
-  const words = c.passages[positive].split(' ').filter((w) => !FILLER.includes(w));
+  const words = c.words[positive].filter((w) => !FILLER.includes(w));
   const pick = () => words[Math.floor(random() * words.length)] ?? 'kalo';
   const qwords = Array.from({ length: 3 + Math.floor(random() * 3) }, pick);
-  const related = c.byTopic[c.topicOf[positive]].filter((p) => p !== positive && qwords.some((w) => c.passages[p].split(' ').includes(w))).slice(0, 8);
+  stampWords(c, qwords);
+  const related = c.byTopic[c.topicOf[positive]].filter((p) => p !== positive && overlapCount(c, p) > 0).slice(0, 8);
   return { text: [...new Set(qwords)].join(' '), positive, related, answer: pick() };
+}
+
+/** Marks `words` as the current query's; a word no passage has (the fallback of an all-filler passage) matches nothing, as before. */
+function stampWords(c: Corpus, words: readonly string[]): void {
+  c.mark += 1;
+  for (const w of words) {
+    const id = c.wordIds.get(w);
+    if (id !== undefined) c.stamp[id] = c.mark;
+  }
+}
+
+/** How many of passage `pid`'s words (with repeats) are stamped. */
+function overlapCount(c: Corpus, pid: number): number {
+  const ids = c.ids[pid];
+  let k = 0;
+  for (let i = 0; i < ids.length; i++) if (c.stamp[ids[i]] === c.mark) k += 1;
+  return k;
 }
 
 /** Noisy overlap scores of every passage of the query's topic plus random others, best `depth` first. */
 function rankFor(c: Corpus, q: QuerySample, noise: number, depth: number, random: () => number): Array<{ pid: number; score: number }> {
-  const qw = new Set(q.text.split(' '));
+  stampWords(c, q.text.split(' '));
   const pool = new Set<number>([...c.byTopic[c.topicOf[q.positive]], ...Array.from({ length: depth }, () => Math.floor(random() * c.passages.length))]);
   const scored = [...pool].map((pid) => {
-    const words = c.passages[pid].split(' ');
-    const overlap = words.filter((w) => qw.has(w)).length / Math.sqrt(words.length);
+    const overlap = overlapCount(c, pid) / Math.sqrt(c.ids[pid].length);
     return { pid, score: overlap + (pid === q.positive ? 0.3 : 0) + noise * (random() * 2 - 1) };
   });
   return scored.sort((a, b) => b.score - a.score || a.pid - b.pid).slice(0, depth);
