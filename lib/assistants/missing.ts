@@ -8,6 +8,7 @@ import { rankingOf } from './rankCompare';
 import type { QueryId } from '../data/types';
 import type { MissingConfig } from '../config/missing';
 import type { QueryScores, ScoreTable } from './types';
+import { MapView } from '../data/mapView';
 
 /**
  * - `min-minus-margin` (default): missing = the query's minimum score minus a margin; the margin is
@@ -82,22 +83,26 @@ export interface FillTableOptions {
   readonly keepUnscored?: boolean;
 }
 
-/** Applies a missing-score policy to every (model, query) of a table; counts the filled pairs per model. */
+/**
+ * Applies a missing-score policy to every (model, query) of a table; counts the filled pairs per
+ * model. The filled table is a view (filled again on each access, the same values every time):
+ * a copy of the scores would double the largest thing a run holds per training query.
+ */
 export function fillScoreTable(
   table: ScoreTable, policy: MissingPolicy = DEFAULT_MISSING, options: FillTableOptions = {},
 ): { table: ScoreTable; filled: Record<string, number> } {
   const filled: Record<string, number> = Object.fromEntries(table.models.map((m) => [m.name, 0]));
-  const byQuery = new Map<QueryId, QueryScores>();
-  for (const [q, b] of table.byQuery) {
-    const scores = b.scores.map((s, i) => {
+  const fillBlock = (b: QueryScores, count: boolean): QueryScores => ({
+    ...b,
+    scores: b.scores.map((s, i) => {
       if (options.keepUnscored && !s.some((v) => Number.isFinite(v))) return s;
       const f = fillMissing(s, policy);
-      filled[table.models[i].name] += f.missing;
+      if (count) filled[table.models[i].name] += f.missing;
       return f.scores;
-    });
-    byQuery.set(q, { ...b, scores });
-  }
-  return { table: { models: table.models, byQuery }, filled };
+    }),
+  });
+  for (const b of table.byQuery.values()) fillBlock(b, true);
+  return { table: { models: table.models, byQuery: new MapView<QueryId, QueryScores, QueryScores>(table.byQuery, (b) => fillBlock(b, false)) }, filled };
 }
 
 /** The policy a config's `missing` section names. */

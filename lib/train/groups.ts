@@ -5,6 +5,7 @@
 import type { Collection, DocId, Qrels, QueryId, QuerySet } from '../data/types';
 import type { ScoreTable } from '../assistants/types';
 import { Rng } from '../random/rng';
+import { MapView } from '../data/mapView';
 
 /** One query's training group; index 0 of every array is the positive. */
 export interface TrainingGroup {
@@ -65,18 +66,109 @@ function passageText(collection: Collection, id: DocId): string | undefined {
   return p.title ? `${p.title} ${p.text}` : p.text;
 }
 
+/** Training groups by position: an array, or a {@link TrainingGroupList} that builds each group when asked. */
+export interface TrainingGroupSource {
+  readonly length: number;
+  at(index: number): TrainingGroup | undefined;
+}
+
+/** Where the groups' scores, texts and labels come from. */
+interface GroupInputs {
+  readonly table: ScoreTable;
+  readonly queries: QuerySet;
+  readonly collection: Collection;
+  readonly qrels: Qrels | undefined;
+  readonly teacher: number;
+  readonly assistants: ReadonlyArray<{ readonly name: string; readonly column: number }>;
+}
+
 /**
- * Builds one group per query of `table` (in table order): the positive, then `negatives` passages
- * sampled (seeded) from the query's candidates that are not judged relevant, have text and a finite
- * teacher score. Queries without a usable positive or with too few negatives are skipped and reported.
+ * The groups of a plan: per group its query and the chosen candidates' positions in the table
+ * (positive first), ~40 bytes; the group itself (texts, labels, scores) is built on each `at`
+ * from the table, which may be a view or read from disk. So the training set costs next to
+ * nothing per query, and the trainer holds one batch of groups at a time.
  */
-export function buildTrainingGroups(
+export class TrainingGroupList implements TrainingGroupSource, Iterable<TrainingGroup> {
+  /** Query → position, made on the first {@link TrainingGroupList.indexOf}. */
+  private positions: Map<QueryId, number> | undefined;
+
+  constructor(private readonly inputs: GroupInputs, private readonly queryIds: readonly QueryId[], private readonly chosen: Int32Array, private readonly width: number) {}
+
+  get length(): number {
+    return this.queryIds.length;
+  }
+
+  /** The group at `index` (negative counts from the end, as Array.prototype.at), built now. */
+  at(index: number): TrainingGroup | undefined {
+    const i = index < 0 ? index + this.length : index;
+    if (!(Number.isInteger(i) && i >= 0 && i < this.length)) return undefined;
+    const { table, queries, collection, qrels, teacher, assistants } = this.inputs;
+    const qid = this.queryIds[i];
+    const block = table.byQuery.get(qid);
+    if (!block) throw new Error(`training groups: the score table no longer has query '${qid}'`);
+    const judged = qrels?.judgments.get(qid);
+    const picked = this.chosen.subarray(i * this.width, (i + 1) * this.width);
+    const pick = (col: Float64Array) => Float64Array.from(picked, (j) => col[j]);
+    const docIds = Array.from(picked, (j) => block.docIds[j]);
+    return {
+      queryId: qid,
+      query: queries.queries.get(qid)!.text,
+      docIds,
+      passages: docIds.map((d) => {
+        const text = passageText(collection, d);
+        if (text === undefined) throw new Error(`training groups: passage '${d}' of query '${qid}' is no longer in the collection`);
+        return text;
+      }),
+      labels: docIds.map((d) => judged?.get(d) ?? NaN),
+      teacher: pick(block.scores[teacher]),
+      assistants: Object.fromEntries(assistants.map(({ name, column }) => [name, pick(block.scores[column])])),
+    };
+  }
+
+  /** Position of `queryId`'s group, or -1. */
+  indexOf(queryId: QueryId): number {
+    return this.positionsByQuery().get(queryId) ?? -1;
+  }
+
+  /** The groups by query, in plan order, each built on access. */
+  byQuery(): ReadonlyMap<QueryId, TrainingGroup> {
+    return new MapView<QueryId, number, TrainingGroup>(this.positionsByQuery(), (i) => this.at(i)!);
+  }
+
+  private positionsByQuery(): Map<QueryId, number> {
+    this.positions ??= new Map(this.queryIds.map((q, i) => [q, i]));
+    return this.positions;
+  }
+
+  *[Symbol.iterator](): IterableIterator<TrainingGroup> {
+    for (let i = 0; i < this.length; i++) yield this.at(i)!;
+  }
+}
+
+/** The groups of `a`, then those of `b`. */
+export function concatGroups(a: TrainingGroupSource, b: TrainingGroupSource): TrainingGroupSource {
+  return {
+    get length() { return a.length + b.length; },
+    at: (index: number) => {
+      const i = index < 0 ? index + a.length + b.length : index;
+      return i < a.length ? a.at(i) : b.at(i - a.length);
+    },
+  };
+}
+
+/**
+ * Plans one group per query of `table` (in table order): the positive, then `negatives` passages
+ * sampled (seeded) from the query's candidates that are not judged relevant, have text and a finite
+ * teacher score. Queries without a usable positive or with too few negatives are skipped and
+ * reported. The groups are built on access (see {@link TrainingGroupList}).
+ */
+export function planTrainingGroups(
   table: ScoreTable,
   queries: QuerySet,
   collection: Collection,
   qrels: Qrels | undefined,
   options: TrainingGroupOptions = {},
-): { groups: TrainingGroup[]; report: TrainingGroupReport } {
+): { groups: TrainingGroupList; report: TrainingGroupReport } {
   const nNeg = options.negatives ?? 7;
   if (!(Number.isInteger(nNeg) && nNeg >= 1)) throw new Error(`buildTrainingGroups: negatives must be a positive integer, got ${nNeg}`);
   const mode = options.positive ?? (qrels ? 'label' : 'teacher-top1');
@@ -84,8 +176,10 @@ export function buildTrainingGroups(
   const relLevel = options.relLevel ?? 1;
   const rng = new Rng(options.seed ?? 0);
   const t = teacherColumn(table, options.teacher);
-  const assistantCols = table.models.map((m, i) => ({ m, i })).filter(({ m }) => m.role === 'assistant');
-  const groups: TrainingGroup[] = [];
+  const assistants = table.models.map((m, column) => ({ name: m.name, role: m.role, column })).filter((m) => m.role === 'assistant').map(({ name, column }) => ({ name, column }));
+  const width = nNeg + 1;
+  const queryIds: QueryId[] = [];
+  let chosen = new Int32Array(width * 1024);
   const skipped: SkippedQuery[] = [];
   const excluded: Record<string, number> = {};
   const exclude = (reason: string) => (excluded[reason] = (excluded[reason] ?? 0) + 1);
@@ -127,17 +221,26 @@ export function buildTrainingGroups(
       skipped.push({ queryId: qid, reason: `only ${pool.length} eligible negatives, ${nNeg} needed` });
       continue;
     }
-    const chosen = [pos, ...rng.sample(pool, nNeg)];
-    const pick = (col: Float64Array) => Float64Array.from(chosen, (j) => col[j]);
-    groups.push({
-      queryId: qid,
-      query: query.text,
-      docIds: chosen.map((j) => block.docIds[j]),
-      passages: chosen.map((j) => passageText(collection, block.docIds[j])!),
-      labels: chosen.map((j) => judged?.get(block.docIds[j]) ?? NaN),
-      teacher: pick(teacher),
-      assistants: Object.fromEntries(assistantCols.map(({ m, i }) => [m.name, pick(block.scores[i])])),
-    });
+    if ((queryIds.length + 1) * width > chosen.length) {
+      const grown = new Int32Array(chosen.length * 2);
+      grown.set(chosen);
+      chosen = grown;
+    }
+    chosen.set([pos, ...rng.sample(pool, nNeg)], queryIds.length * width);
+    queryIds.push(qid);
   }
+  const groups = new TrainingGroupList({ table, queries, collection, qrels, teacher: t, assistants }, queryIds, chosen.slice(0, queryIds.length * width), width);
   return { groups, report: { groups: groups.length, skippedQueries: skipped, excludedCandidates: excluded } };
+}
+
+/** {@link planTrainingGroups}, every group built now (an array: small sets, tests, notebooks). */
+export function buildTrainingGroups(
+  table: ScoreTable,
+  queries: QuerySet,
+  collection: Collection,
+  qrels: Qrels | undefined,
+  options: TrainingGroupOptions = {},
+): { groups: TrainingGroup[]; report: TrainingGroupReport } {
+  const { groups, report } = planTrainingGroups(table, queries, collection, qrels, options);
+  return { groups: [...groups], report };
 }

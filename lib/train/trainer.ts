@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { TrainableDualEncoder } from '../models/types';
 import { toDistribution, type DistributionOptions } from '../assistants/distribution';
-import { sha256 } from '../io/hash';
+import { createHash } from 'node:crypto';
+import { stableStringify } from '../io/hash';
 import { AdamW } from './adamw';
 import { clipScale, globalNorm } from './clip';
 import { cachedVariableGrads } from './grad-cache';
 import { combinedLoss, type CombinedLossOptions } from './losses/combined';
-import type { TrainingGroup } from './groups';
+import type { TrainingGroup, TrainingGroupSource } from './groups';
 import { MetricsLog } from './metrics-log';
 import { createProgress, type ProgressMode } from './progress';
 import { Rng } from '../random/rng';
@@ -151,7 +152,13 @@ export class NonFiniteLossError extends DivergenceError {
   }
 }
 
-function validate(groups: readonly TrainingGroup[], o: TrainerOptions): number {
+/**
+ * Checks the options and every group (one pass, each group built once when the source builds them
+ * on access); returns the passages per group and the resume fingerprint: the options, each group's
+ * query, size and passages, and the variables' shapes, which must be identical for a resume to
+ * continue the same run.
+ */
+function validate(groups: TrainingGroupSource, o: TrainerOptions, variables: readonly tf.Variable[]): { n: number; fingerprint: string } {
   const positiveInt = (name: string, v: number | undefined) => {
     if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new Error(`train: ${name} must be a positive integer, got ${v}`);
   };
@@ -164,26 +171,26 @@ function validate(groups: readonly TrainingGroup[], o: TrainerOptions): number {
   positiveInt('logEvery', o.logEvery);
   if (!(o.lr > 0)) throw new Error(`train: lr must be > 0, got ${o.lr}`);
   if (groups.length < o.batchSize) throw new Error(`train: ${groups.length} groups, fewer than one batch of ${o.batchSize}`);
-  const n = groups[0].passages.length;
-  groups.forEach((g, i) => {
-    if (g.passages.length !== n || g.teacher.length !== n) throw new Error(`train: group ${i} (query ${g.queryId}) has ${g.passages.length} passages / ${g.teacher.length} teacher scores, expected ${n}`);
-  });
   if (o.loss.gamma > 0 && !o.selectTarget) throw new Error('train: loss.gamma > 0 needs selectTarget (the per-batch assistant selection)');
   if (o.resume && !o.outDir) throw new Error('train: resume needs outDir');
   for (const [k, v] of Object.entries(o.divergence ?? {})) {
     if (!(typeof v === 'number' && v > 0)) throw new Error(`train: divergence.${k} must be a number > 0 (Infinity = off), got ${v}`);
   }
-  return n;
-}
-
-/** Options that must be identical for a resume to continue the same run. */
-function fingerprint(groups: readonly TrainingGroup[], o: TrainerOptions, variables: readonly tf.Variable[]): string {
   const { steps, batchSize, accumulationSteps, lr, warmupSteps, weightDecay, beta1, beta2, epsilon, maxGradNorm, loss, distribution, seed } = o;
-  return sha256(
-    { steps, batchSize, accumulationSteps, lr, warmupSteps, weightDecay, beta1, beta2, epsilon, maxGradNorm, loss, distribution, seed },
-    groups.map((g) => [g.queryId, g.passages.length, g.docIds]),
-    variables.map((v) => v.shape),
-  );
+  // The digest sha256(options, [[query, size, docIds] per group], shapes) fed group by group: the same bytes as the whole array's JSON, never held.
+  const h = createHash('sha256');
+  h.update(stableStringify({ steps, batchSize, accumulationSteps, lr, warmupSteps, weightDecay, beta1, beta2, epsilon, maxGradNorm, loss, distribution, seed }));
+  h.update('\u0000[');
+  const n = groups.at(0)!.passages.length;
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups.at(i)!;
+    if (g.passages.length !== n || g.teacher.length !== n) throw new Error(`train: group ${i} (query ${g.queryId}) has ${g.passages.length} passages / ${g.teacher.length} teacher scores, expected ${n}`);
+    h.update(`${i > 0 ? ',' : ''}${stableStringify([g.queryId, g.passages.length, g.docIds])}`);
+  }
+  h.update(']\u0000');
+  h.update(stableStringify(variables.map((v) => v.shape)));
+  h.update('\u0000');
+  return { n, fingerprint: h.digest('hex') };
 }
 
 function probsTensor(rows: readonly ArrayLike<number>[], n: number, dist: DistributionOptions | undefined, what: string, batch: readonly TrainingGroup[], ready = false): tf.Tensor2D {
@@ -201,20 +208,19 @@ function probsTensor(rows: readonly ArrayLike<number>[], n: number, dist: Distri
   return tf.tensor2d(flat, [rows.length, n]);
 }
 
-/** Trains `model` in place on `groups`; see {@link TrainerOptions}. */
-export async function train(model: TrainableDualEncoder, groups: readonly TrainingGroup[], options: TrainerOptions): Promise<TrainResult> {
-  const n = validate(groups, options);
+/** Trains `model` in place on `groups` (an array, or a list that builds each batch's groups when drawn); see {@link TrainerOptions}. */
+export async function train(model: TrainableDualEncoder, groups: TrainingGroupSource, options: TrainerOptions): Promise<TrainResult> {
+  const variables = model.trainableVariables();
+  const { n, fingerprint: print } = validate(groups, options, variables);
   const accumulation = options.accumulationSteps ?? 1;
   const total = options.steps;
   const warmup = options.warmupSteps ?? Math.round(total * 0.1);
   const maxGradNorm = options.maxGradNorm ?? 1;
   const logEvery = options.logEvery ?? 1;
-  const variables = model.trainableVariables();
   const lossFn = combinedLoss(options.loss);
   const optimizer = new AdamW(variables, { beta1: options.beta1, beta2: options.beta2, epsilon: options.epsilon, weightDecay: options.weightDecay });
   const ckptRoot = options.outDir ? join(options.outDir, 'checkpoints') : undefined;
   const metrics = options.outDir ? new MetricsLog(join(options.outDir, 'metrics.jsonl')) : undefined;
-  const print = fingerprint(groups, options, variables);
 
   let rng = new Rng(options.seed);
   let selectionRng = new Rng(options.selectionSeed ?? options.seed);
@@ -268,7 +274,7 @@ export async function train(model: TrainableDualEncoder, groups: readonly Traini
         position = 0;
         epoch += 1;
       }
-      out.push(groups[order[position++]]);
+      out.push(groups.at(order[position++])!);
     }
     return out;
   };

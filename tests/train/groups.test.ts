@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { buildTrainingGroups } from '../../lib/train/groups';
+import { buildTrainingGroups, concatGroups, planTrainingGroups } from '../../lib/train/groups';
 import type { ScoreTable } from '../../lib/assistants/types';
 import { makeFixture } from './fixture';
 
@@ -57,4 +57,25 @@ describe('train/buildTrainingGroups', () => {
     assert.match(report.skippedQueries[0].reason, /only 7 eligible negatives, 8 needed/);
     assert.equal(report.excludedCandidates['no teacher score'], 1);
   });
+
+  it('plans the groups it builds: the same groups, made on access, and findable by query', () => {
+    const opts = { negatives: 4, seed: 9 };
+    const built = buildTrainingGroups(fx.table, fx.queries, fx.collection, fx.qrels, opts);
+    const planned = planTrainingGroups(fx.table, fx.queries, fx.collection, fx.qrels, opts);
+    assert.equal(planned.groups.length, built.groups.length);
+    assert.deepEqual(planned.report, built.report);
+    assert.deepEqual([...planned.groups], built.groups);
+    assert.deepEqual(planned.groups.at(-1), built.groups[built.groups.length - 1]);
+    assert.equal(planned.groups.at(built.groups.length), undefined);
+    assert.notEqual(planned.groups.at(0), planned.groups.at(0), 'built anew on each access');
+    const byQuery = planned.groups.byQuery();
+    assert.deepEqual([...byQuery.keys()], built.groups.map((g) => g.queryId));
+    assert.deepEqual(byQuery.get(built.groups[3].queryId), built.groups[3]);
+    assert.equal(byQuery.has('no such query'), false);
+    const both = concatGroups(planned.groups, built.groups.slice(0, 2));
+    assert.equal(both.length, built.groups.length + 2);
+    assert.deepEqual(both.at(built.groups.length + 1), built.groups[1]);
+    assert.deepEqual(both.at(-1), built.groups[1]);
+  });
 });
+

@@ -8,6 +8,9 @@ import { listCheckpoints, loadLatestCheckpoint } from '../../lib/train/checkpoin
 import { NonFiniteLossError, train, type StepRecord } from '../../lib/train/trainer';
 import { createTinyEncoder } from './tiny-encoder';
 import { tinyGroups, tinyOptions, weights } from './setup';
+import { makeFixture } from './fixture';
+import { planTrainingGroups, type TrainingGroupSource } from '../../lib/train/groups';
+import { sha256 } from '../../lib/io/hash';
 
 describe('train/trainer (tiny hashed bag-of-words encoder)', function () {
   this.timeout(120000);
@@ -50,6 +53,27 @@ describe('train/trainer (tiny hashed bag-of-words encoder)', function () {
     const [a, b, c] = [await run(1), await run(1), await run(2)];
     assert.deepEqual(a, b);
     assert.notDeepEqual(a, c);
+  });
+
+  it('a planned group list (groups built when drawn) trains exactly as the array, under the same resume fingerprint', async () => {
+    const fx = makeFixture();
+    const planned = planTrainingGroups(fx.table, fx.queries, fx.collection, fx.qrels, { negatives: 3, seed: 5 }).groups;
+    const run = async (source: TrainingGroupSource, outDir: string) => {
+      const model = createTinyEncoder({ seed: 3 });
+      await train(model, source, tinyOptions({ steps: 12, outDir }));
+      const w = weights(model.trainableVariables());
+      model.dispose();
+      return w;
+    };
+    assert.deepEqual(await run(planned, join(tmp, 'planned')), await run(groups, join(tmp, 'array')));
+    const sidecar = (dir: string) => loadLatestCheckpoint(join(tmp, dir, 'checkpoints'))!.sidecar.fingerprint;
+    assert.equal(sidecar('planned'), sidecar('array'));
+    // The digest the trainer had when it hashed the whole array at once: older checkpoints still resume.
+    const o = tinyOptions({ steps: 12 });
+    const { steps, batchSize, accumulationSteps, lr, warmupSteps, weightDecay, beta1, beta2, epsilon, maxGradNorm, loss, distribution, seed } = o;
+    const shapes = createTinyEncoder({ seed: 3 }).trainableVariables().map((v) => v.shape);
+    const whole = sha256({ steps, batchSize, accumulationSteps, lr, warmupSteps, weightDecay, beta1, beta2, epsilon, maxGradNorm, loss, distribution, seed }, groups.map((g) => [g.queryId, g.passages.length, g.docIds]), shapes);
+    assert.equal(sidecar('array'), whole);
   });
 
   it('gradient accumulation of 2×1 groups equals one batch of 2 (no in-batch negatives)', async () => {

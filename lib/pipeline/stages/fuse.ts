@@ -6,7 +6,8 @@
  */
 import { fuseDistributions } from '../../assistants/fusion';
 import { fillScoreTable } from '../../assistants/missing';
-import type { ScoreTable } from '../../assistants/types';
+import type { QueryScores, ScoreTable } from '../../assistants/types';
+import { MapView } from '../../data/mapView';
 import type { MethodConfig } from '../../config';
 import type { QueryId } from '../../data/types';
 import { missingPolicy, replaceColumn, selectColumns } from '../table';
@@ -29,9 +30,9 @@ export function normaliseAndFuse(config: MethodConfig, raw: ScoreTable, state: P
   }
   const { table, filled } = fillScoreTable(t, missingPolicy(config));
   const cols = state.pool.map((p) => table.models.findIndex((m) => m.name === p.name));
-  const fused = new Map<QueryId, Float64Array>();
-  if (cols.length > 0) {
-    for (const [q, b] of table.byQuery) fused.set(q, fuseDistributions(cols.map((c) => b.scores[c]), { distribution: config.distribution, ...config.fusion }));
-  }
+  // A view, fused on access: nothing per training query is held (training fuses per batch, lib/train/select-target.ts).
+  const fused = cols.length > 0
+    ? new MapView<QueryId, QueryScores, Float64Array>(table.byQuery, (b) => fuseDistributions(cols.map((c) => b.scores[c]), { distribution: config.distribution, ...config.fusion }))
+    : new Map<QueryId, Float64Array>();
   return { table, filled, fused };
 }

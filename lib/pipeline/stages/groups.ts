@@ -3,20 +3,22 @@
  * from its candidates) plus, from the second iteration on, one group per query the student got
  * wrong, made of the newly mined pairs scored by the teacher and assistants ("queries the student
  * got wrong are added as harder data", docs/method.md "harder data"). Both come from
- * lib/train's buildTrainingGroups.
+ * lib/train's planTrainingGroups: the base groups are a plan (each group's candidates' positions,
+ * ~40 bytes), built from the table view when the trainer draws them, so no group is held per
+ * training query.
  */
 import type { QueryScores, ScoreTable } from '../../assistants/types';
 import type { MethodConfig } from '../../config';
 import type { QueryId } from '../../data/types';
-import { buildTrainingGroups, type TrainingGroup, type TrainingGroupReport } from '../../train';
+import { buildTrainingGroups, concatGroups, planTrainingGroups, type TrainingGroup, type TrainingGroupReport, type TrainingGroupSource } from '../../train';
 import { restrictQueries } from '../table';
 import type { Split } from '../splits';
 import type { CarriedState } from './state';
 
 /** The groups one iteration trains on. */
 export interface IterationGroups {
-  readonly groups: TrainingGroup[];
-  /** Base groups by query (their positives anchor the next mined blocks). */
+  readonly groups: TrainingGroupSource;
+  /** Base groups by query, built on access (their positives anchor the next mined blocks). */
   readonly base: ReadonlyMap<QueryId, TrainingGroup>;
   readonly baseReport: TrainingGroupReport;
   readonly hardGroups: number;
@@ -34,9 +36,9 @@ export function hardTable(state: Pick<CarriedState, 'hardModels' | 'hardBlocks'>
 /** Base groups over the training (not held-out) queries, then the carried hard groups. */
 export function trainingGroups(config: MethodConfig, table: ScoreTable, split: Split, trainIds: readonly QueryId[], state: CarriedState, seed: number): IterationGroups {
   const opts = { negatives: config.train.negatives, relLevel: config.eval.relLevel, seed };
-  const base = buildTrainingGroups(restrictQueries(table, new Set(trainIds)), split.queries, split.collection, split.qrels, opts);
+  const base = planTrainingGroups(restrictQueries(table, new Set(trainIds)), split.queries, split.collection, split.qrels, opts);
   const hard = state.hardBlocks.length === 0
     ? []
     : buildTrainingGroups(hardTable(state), split.queries, split.collection, split.qrels, { ...opts, negatives: config.train.negatives, seed: seed + 1 }).groups;
-  return { groups: [...base.groups, ...hard], base: new Map(base.groups.map((g) => [g.queryId, g])), baseReport: base.report, hardGroups: hard.length };
+  return { groups: concatGroups(base.groups, hard), base: base.groups.byQuery(), baseReport: base.report, hardGroups: hard.length };
 }

@@ -5,7 +5,7 @@
  */
 import type { MethodConfig } from '../../config';
 import type { StudentModel } from '../../models';
-import { train, type ProgressMode, type TrainingGroup, type TrainResult } from '../../train';
+import { train, type ProgressMode, type TrainingGroupSource, type TrainResult } from '../../train';
 import type { BatchSelector } from './select';
 
 /** Where and how one iteration trains. */
@@ -17,7 +17,7 @@ export interface TrainStageOptions {
 }
 
 /** Trains `model` in place for the configured steps of one iteration. */
-export function trainStudent(model: StudentModel, groups: readonly TrainingGroup[], config: MethodConfig, selector: BatchSelector | undefined, o: TrainStageOptions): Promise<TrainResult> {
+export function trainStudent(model: StudentModel, groups: TrainingGroupSource, config: MethodConfig, selector: BatchSelector | undefined, o: TrainStageOptions): Promise<TrainResult> {
   const t = config.train;
   return train(model, groups, {
     steps: t.stepsPerIteration, batchSize: t.batchSize, accumulationSteps: t.accumulation, embedChunk: t.embedChunk,
