@@ -208,7 +208,8 @@ export function writeMsmarcoMiniature(root: string, opts: MiniatureOptions = {})
   }
   // BM25-style candidates of the dev queries with their texts, as top1000.dev ships them.
   const dev = sets['dev.small'];
-  write(files, join(marco, 'top1000.dev'), dev.qs.flatMap((q, i) => rankFor(c, q, 0.3, Math.min(depth, 50), random).map((e) => `${dev.ids[i]}\t${e.pid}\t${q.text}\t${c.passages[e.pid]}\n`)).join(''));
+  // Streamed per query: with the passage texts it passes V8's string limit at 250k dev queries.
+  writeStreamed(files, join(marco, 'top1000.dev'), dev.qs.length, (i) => rankFor(c, dev.qs[i], 0.3, Math.min(depth, 50), random).map((e) => `${dev.ids[i]}\t${e.pid}\t${dev.qs[i].text}\t${c.passages[e.pid]}\n`).join(''));
   const queryCounts: Record<string, number> = { 'msmarco-passage/train': sets.train.qs.length, 'msmarco-passage/dev/small': dev.qs.length };
   const runSets: Array<{ dir: string; ids: string[]; qs: QuerySample[] }> = [
     { dir: join(marco, 'runs', 'train'), ...sets.train }, { dir: join(marco, 'runs', 'dev.small'), ...dev },
