@@ -55,6 +55,69 @@ function validRecordAt(buf: Buffer, at: number, end: number): number {
   return crc32(buf.subarray(at, at + len - CRC_BYTES)) === buf.readUInt32LE(at + len - CRC_BYTES) ? len : 0;
 }
 
+/** Where a written record is: enough to read its scores again without the log's index. */
+export interface ScoreRecordAt {
+  readonly path: string;
+  readonly offset: number;
+  readonly n: number;
+  readonly key: Uint8Array;
+}
+
+/** The scores of the record of `key` with `n` scores at `offset`, when it is intact there; else undefined. */
+function readRecord(fd: number, path: string, offset: number, n: number, key: Uint8Array): Float64Array | undefined {
+  const len = recordBytes(n);
+  const buf = Buffer.alloc(len);
+  try {
+    if (readSync(fd, buf, 0, len, offset) !== len) return undefined;
+  } catch (e) {
+    throw namedReadError(path, e);
+  }
+  // Checked on every read: the file may have been damaged or replaced since it was indexed.
+  if (validRecordAt(buf, 0, len) !== len || buf.readUInt32LE(4 + KEY_BYTES) !== n || !buf.subarray(4, 4 + KEY_BYTES).equals(key)) return undefined;
+  return float64FromLittleEndian(buf.subarray(HEAD_BYTES, HEAD_BYTES + 8 * n));
+}
+
+/** Read descriptors of the logs tables read from, most recently used last (a few dozen at most). */
+const readers = new Map<string, number>();
+const MAX_READERS = 32;
+
+function readerOf(path: string): number {
+  let fd = readers.get(path);
+  if (fd !== undefined) {
+    readers.delete(path);
+  } else {
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
+      throw namedReadError(path, e);
+    }
+    if (readers.size >= MAX_READERS) {
+      const [oldest, ofd] = readers.entries().next().value as [string, number];
+      readers.delete(oldest);
+      closeSync(ofd);
+    }
+  }
+  readers.set(path, fd);
+  return fd;
+}
+
+/**
+ * The scores of a record located earlier ({@link ScoreLog.find}, {@link ScoreLog.locate}), read
+ * again from its log. A log deleted or rewritten since then is an error naming it, never other
+ * scores: the record's key and checksum are checked on every read.
+ */
+export function readScoreRecord(at: ScoreRecordAt): Float64Array {
+  let scores = readRecord(readerOf(at.path), at.path, at.offset, at.n, at.key);
+  if (!scores) {
+    // The descriptor may be of a log since deleted and made again: once more through a fresh one.
+    closeSync(readers.get(at.path)!);
+    readers.delete(at.path);
+    scores = readRecord(readerOf(at.path), at.path, at.offset, at.n, at.key);
+  }
+  if (!scores) throw new Error(`${at.path}: the score record at byte ${at.offset} is gone or changed since this score table was built from it (was the score cache deleted or edited during the run?); rerun to rebuild the table from the cache`);
+  return scores;
+}
+
 /** One scorer's packed score cache: look chunks up by key, append new ones. */
 export class ScoreLog {
   /** Key (latin1 string of the 32 bytes) → offset of its record. */
@@ -63,6 +126,8 @@ export class ScoreLog {
   private pendingBuffers: Buffer[] = [];
   private pendingBytes = 0;
   private lastFlush = Date.now();
+  /** File offset up to which records are indexed (the start of a torn tail, re-examined by the next scan). */
+  private scannedEnd = 0;
   private readFd: number | undefined;
   private appendFd: number | undefined;
   /** Bytes of damaged or torn records the scan stepped over (their chunks are recomputed). */
@@ -71,8 +136,7 @@ export class ScoreLog {
   readonly records: number;
 
   private constructor(readonly path: string) {
-    const scan = this.scan();
-    this.skippedBytes = scan.skipped;
+    this.skippedBytes = existsSync(path) ? this.scanFrom(0) : 0;
     this.records = this.index.size;
   }
 
@@ -81,14 +145,14 @@ export class ScoreLog {
     return new ScoreLog(path);
   }
 
-  private scan(): { skipped: number } {
-    if (!existsSync(this.path)) return { skipped: 0 };
+  /** Indexes the records from file offset `start` on; returns the bytes of damage stepped over. */
+  private scanFrom(start: number): number {
     try {
-      this.readFd = openSync(this.path, 'r');
+      this.readFd ??= openSync(this.path, 'r');
       const size = fstatSync(this.readFd).size;
       let skipped = 0;
       let buf = Buffer.alloc(READ_BLOCK);
-      let bufStart = 0; // file offset of buf[0]
+      let bufStart = start; // file offset of buf[0]
       let filled = 0;
       let at = 0; // position in buf
       const fill = (): boolean => {
@@ -106,7 +170,8 @@ export class ScoreLog {
       };
       for (;;) {
         if (filled - at < HEAD_BYTES + CRC_BYTES && !fill()) {
-          // A record still being written by another process, or a torn tail.
+          // A record still being written by another process, or a torn tail: the next scan looks again.
+          this.scannedEnd = bufStart + at;
           skipped += filled - at;
           break;
         }
@@ -122,7 +187,7 @@ export class ScoreLog {
           at += 1;
         }
       }
-      return { skipped };
+      return skipped;
     } catch (e) {
       throw namedReadError(this.path, e);
     }
@@ -133,17 +198,20 @@ export class ScoreLog {
     const k = Buffer.from(key).toString('latin1');
     const fresh = this.pending.get(k);
     if (fresh) return fresh.length === n ? fresh : undefined;
-    const offset = this.index.get(k);
+    return this.find(key, n)?.scores;
+  }
+
+  /** The written record of `key` with `n` scores: its scores and where it is (for {@link readScoreRecord}), else undefined. */
+  find(key: Uint8Array, n: number): { scores: Float64Array; at: ScoreRecordAt } | undefined {
+    const offset = this.index.get(Buffer.from(key).toString('latin1'));
     if (offset === undefined || this.readFd === undefined) return undefined;
-    const len = recordBytes(n);
-    const buf = Buffer.alloc(len);
-    try {
-      if (readSync(this.readFd, buf, 0, len, offset) !== len) return undefined;
-    } catch (e) {
-      throw namedReadError(this.path, e);
-    }
-    // Checked again: the file may have been damaged since the scan, or n differs from the record's.
-    return validRecordAt(buf, 0, len) === len && buf.readUInt32LE(4 + KEY_BYTES) === n ? float64FromLittleEndian(buf.subarray(HEAD_BYTES, HEAD_BYTES + 8 * n)) : undefined;
+    const scores = readRecord(this.readFd, this.path, offset, n, key);
+    return scores && { scores, at: { path: this.path, offset, n, key: Uint8Array.from(key) } };
+  }
+
+  /** Where the written record of `key` with `n` scores is (records of earlier opens and flushed ones), else undefined. */
+  locate(key: Uint8Array, n: number): ScoreRecordAt | undefined {
+    return this.find(key, n)?.at;
   }
 
   /** Adds `scores` under `key` (held by reference until written); written in batches (see {@link ScoreLog.flush}). */
@@ -171,9 +239,9 @@ export class ScoreLog {
     } catch (e) {
       throw namedWriteError(this.path, e);
     }
-    // Written records are found again by the next open, not this one: their offsets are not known
-    // (O_APPEND writes land wherever the file ends, perhaps after another process's records), and
-    // remembering every chunk put would grow with the training set.
+    // O_APPEND writes land wherever the file ends, perhaps after another process's records: the
+    // stretch appended since the last scan is scanned, so what was just written can be located.
+    this.scanFrom(this.scannedEnd);
     this.pending.clear();
     this.pendingBuffers = [];
     this.pendingBytes = 0;

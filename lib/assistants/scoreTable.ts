@@ -2,7 +2,9 @@
  * Builds a ScoreTable (models × (query, candidate), missing = NaN) by running each scorer over each
  * query's candidates. Every (scorer, query) chunk is cached on disk under a content-hash key, in one
  * packed, checksummed log per scorer (scoreLog.ts), so an interrupted build resumes where it stopped
- * and a changed input recomputes only what depends on it. The key is the scorer's cacheKey (content of the run file
+ * and a changed input recomputes only what depends on it. The table reads a cached scorer's column
+ * back from its log on access (storedBlocks.ts), so it holds ~40 bytes per (model, query) instead of
+ * the scores. The key is the scorer's cacheKey (content of the run file
  * or model weights) and the pair set: query id and text, the candidate ids, and either the
  * candidates' own texts (scorers of scope `pairs`) or the whole collection (scope `collection`,
  * e.g. BM25, whose idf depends on every passage).
@@ -10,9 +12,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScoreLog } from './scoreLog';
+import { loggedColumn, recordKey, setRecord, StoredBlocks } from './storedBlocks';
 import type { CandidateLists, Collection, DocId, QuerySet } from '../data/types';
 import { sha256, sha256Joined } from '../io';
-import type { ModelColumn, QueryScores, Scorer, ScoreTable } from './types';
+import type { ModelColumn, Scorer, ScoreTable } from './types';
 
 /** Inputs of {@link buildScoreTable}: the teacher first, then the assistants (column order). */
 export interface ScoreTableInputs {
@@ -98,37 +101,65 @@ export async function buildScoreTable(inputs: ScoreTableInputs, options: ScoreTa
   const logs = folders.map((f) => (f ? ScoreLog.open(join(f, SCORE_LOG_FILE)) : undefined));
   const note = options.onNote ?? ((m: string) => process.stderr.write(`${m}\n`));
   for (const log of logs) if (log && log.skippedBytes > 0) note(`score cache ${log.path}: stepped over ${log.skippedBytes} bytes of damaged or unfinished records (${log.records} records intact); their chunks are recomputed`);
-  const total = scorers.length * inputs.candidates.byQuery.size;
+  const queryIds = [...inputs.candidates.byQuery.keys()];
+  const total = scorers.length * queryIds.length;
+  // A scorer with a cache keeps where its records are, not its scores: the table reads them back on access.
+  const columns = logs.map((log) => (log ? loggedColumn(log.path, queryIds.length) : { kind: 'held' as const, scores: [] as Float64Array[] }));
+  // Chunks written by this build, located in their logs once written: (model, query) pairs, their keys already in the column.
+  const unlocated: number[] = [];
   let done = 0;
-  const byQuery = new Map<string, QueryScores>();
   try {
-    for (const [qid, docIds] of inputs.candidates.byQuery) {
+    for (const [qi, qid] of queryIds.entries()) {
+      const docIds = inputs.candidates.byQuery.get(qid)!;
       const query = inputs.queries.queries.get(qid)!;
-      const scores: Float64Array[] = [];
       const pairsPrint = options.cacheDir ? candidatesFingerprint(inputs.collection, docIds) : '';
       for (const [i, scorer] of scorers.entries()) {
         const log = logs[i];
+        const column = columns[i];
         const data = scorer.scope === 'pairs' ? `pairs:${pairsPrint}` : fingerprint;
         const key = log ? sha256(scorer.cacheKey!, data, qid, query.text, docIds as DocId[]) : '';
         const keyBytes = Buffer.from(key, 'hex');
-        const fromLog = log?.get(keyBytes, docIds.length);
-        let s = fromLog ?? (log ? readLegacyChunk(join(folders[i]!, `${key}.json`), docIds.length) : undefined);
+        const found = log?.find(keyBytes, docIds.length);
+        let s = found?.scores ?? (log ? readLegacyChunk(join(folders[i]!, `${key}.json`), docIds.length) : undefined);
         const cached = s !== undefined;
         if (!s) s = await scorer.score(query, docIds, inputs.collection);
         if (s.length !== docIds.length) throw new RangeError(`scorer ${scorer.name} returned ${s.length} scores for ${docIds.length} candidates of query ${qid}`);
-        // A chunk found only in the old layout moves into the log.
-        if (log && !fromLog) log.put(keyBytes, s);
-        scores.push(s);
+        if (column.kind === 'held') column.scores.push(s);
+        else if (found) setRecord(column, qi, found.at.offset, keyBytes);
+        else {
+          // New, or found only in the old layout: into the log, located once it is written.
+          log!.put(keyBytes, s);
+          setRecord(column, qi, NaN, keyBytes);
+          unlocated.push(i, qi);
+        }
         done += 1;
         options.onProgress?.({ done, total, model: scorer.name, queryId: qid, cached });
       }
-      byQuery.set(qid, { queryId: qid, docIds: docIds.slice(), scores });
+    }
+    for (const log of logs) log?.flush();
+    for (let u = 0; u < unlocated.length; u += 2) {
+      const [m, qi] = [unlocated[u], unlocated[u + 1]];
+      const column = columns[m];
+      if (column.kind !== 'logged') continue;
+      const key = recordKey(column, qi);
+      const at = logs[m]!.locate(key, inputs.candidates.byQuery.get(queryIds[qi])!.length);
+      if (!at) throw new Error(`${column.path}: a record written by this build is not found in it (was the file changed by another program?); rerun to rescore the missing chunks`);
+      setRecord(column, qi, at.offset, key);
     }
   } finally {
     // What was scored before a failure stays cached: the rerun resumes from it.
     for (const log of logs) log?.close();
   }
-  return { models, byQuery };
+  return { models, byQuery: new StoredBlocks(queryIds, inputs.candidates.byQuery, columns) };
+}
+
+/**
+ * The table with every block read into memory, in the same order: it no longer reads its score
+ * logs, which may then be moved, damaged or deleted. For tables small enough to hold (tests,
+ * notebooks, a subset), never for a training set of full size.
+ */
+export function heldScoreTable(table: ScoreTable): ScoreTable {
+  return { models: table.models, byQuery: new Map([...table.byQuery].map(([q, b]) => [q, { ...b, docIds: b.docIds.slice(), scores: b.scores.map((s) => Float64Array.from(s)) }])) };
 }
 
 /** Per model, how many (query, candidate) pairs have no score. */

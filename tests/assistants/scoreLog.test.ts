@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { ScoreLog, encodeScoreRecord } from '../../lib/assistants/scoreLog';
+import { ScoreLog, encodeScoreRecord, readScoreRecord } from '../../lib/assistants/scoreLog';
 
 const keyOf = (i: number) => createHash('sha256').update(`chunk ${i}`).digest();
 const scoresArb = fc.array(fc.oneof(fc.double(), fc.constant(NaN)), { minLength: 0, maxLength: 12 }).map((a) => Float64Array.from(a));
@@ -75,6 +75,20 @@ describe('assistants/scoreLog', () => {
     for (let i = 0; i < 200; i++) {
       (i % 2 ? a : b).put(keyOf(i), Float64Array.from({ length: i % 9 }, (_, j) => i + j / 10));
       if (i % 7 === 0) (i % 2 ? b : a).flush();
+    }
+    a.flush();
+    b.flush();
+    // A writer's flush scans what was appended since its last scan: each locates its own records, and
+    // b, which flushed last, everyone's; each is read back by place.
+    for (const [w, own] of [[a, 1], [b, 0]] as const) {
+      for (let i = 0; i < 200; i++) {
+        if (w === a && i % 2 !== own) continue;
+        const expected = Float64Array.from({ length: i % 9 }, (_, j) => i + j / 10);
+        const at = w.locate(keyOf(i), i % 9);
+        assert.ok(at, `record ${i}`);
+        assert.deepEqual(readScoreRecord(at), expected);
+        assert.equal(w.locate(keyOf(i), (i % 9) + 1), undefined, 'another length is another record');
+      }
     }
     a.close();
     b.close();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { candidatesFromRuns, loadDataset, readTrecRun, type Dataset } from '../../lib/data';
 import { evaluate } from '../../lib/eval';
 import {
-  RankOnlyScorer, RunFileScorer, SCORE_LOG_FILE, buildScoreTable, loadScoreTable, missingCounts, queryDistributions, runFromTable, saveScoreTable,
+  RankOnlyScorer, RunFileScorer, SCORE_LOG_FILE, buildScoreTable, heldScoreTable, loadScoreTable, missingCounts, queryDistributions, runFromTable, saveScoreTable,
   tableDistribution, type ScoreTable, type ScoreTableProgress,
 } from '../../lib/assistants';
 import type { CandidateLists } from '../../lib/data/types';
@@ -18,7 +18,9 @@ describe('buildScoreTable on the real DL19 runs', function () {
   let ds: Dataset;
   let candidates: CandidateLists;
   let scorers: RunFileScorer[];
+  /** Built with the cache, then held in memory: the resume test below damages the cache it was read from. */
   let table: ScoreTable;
+  let logged: ScoreTable;
   let dir: string;
 
   before(async () => {
@@ -27,7 +29,8 @@ describe('buildScoreTable on the real DL19 runs', function () {
     const runs = await Promise.all(SYSTEMS.map(async (s) => (await readTrecRun(ds.runFiles[s])).value));
     candidates = candidatesFromRuns(runs, { depth: 100 });
     dir = mkdtempSync(join(tmpdir(), 'mta4dpr-scores-'));
-    table = await buildScoreTable({ teacher: scorers[0], assistants: scorers.slice(1), queries: ds.queries, candidates, collection: ds.collection }, { cacheDir: dir });
+    logged = await buildScoreTable({ teacher: scorers[0], assistants: scorers.slice(1), queries: ds.queries, candidates, collection: ds.collection }, { cacheDir: dir });
+    table = heldScoreTable(logged);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -45,6 +48,27 @@ describe('buildScoreTable on the real DL19 runs', function () {
   it('ranks each column like its run: published DL19 nDCG@10 (SPLADE++ .7308, TAS-B .7210, BM25 .5058)', () => {
     const ndcg = SYSTEMS.map((s) => evaluate(ds.qrels!, runFromTable(table, s), ['nDCG@10']).mean['nDCG@10']);
     [0.7308, 0.721, 0.5058].forEach((v, i) => assert.ok(Math.abs(ndcg[i] - v) < 5e-5, `${SYSTEMS[i]} ${ndcg[i]}`));
+  });
+
+  it('reads a cached column back from its log on each access, the same values as scored, and names a log gone or changed since', async () => {
+    const fresh = await buildScoreTable({ teacher: scorers[0], assistants: scorers.slice(1), queries: ds.queries, candidates, collection: ds.collection });
+    assert.deepEqual([...logged.byQuery.keys()], [...fresh.byQuery.keys()]);
+    for (const [qid, q] of fresh.byQuery) assert.deepEqual(logged.byQuery.get(qid), q);
+    assert.notEqual(logged.byQuery.get('264014')!.scores[0], logged.byQuery.get('264014')!.scores[0], 'read anew, not held');
+    const other = mkdtempSync(join(tmpdir(), 'mta4dpr-scores-gone-'));
+    try {
+      const one: CandidateLists = { byQuery: new Map([['264014', candidates.byQuery.get('264014')!]]) };
+      const small = await buildScoreTable({ teacher: scorers[0], assistants: [], queries: ds.queries, candidates: one, collection: ds.collection }, { cacheDir: other });
+      const log = join(other, readdirSync(other)[0], SCORE_LOG_FILE);
+      const bytes = readFileSync(log);
+      bytes[bytes.length - 20] ^= 0xff;
+      writeFileSync(log, bytes);
+      assert.throws(() => small.byQuery.get('264014'), (e: Error) => e.message.startsWith(`${log}: the score record at byte 0 is gone or changed`));
+      rmSync(other, { recursive: true, force: true });
+      assert.throws(() => small.byQuery.get('264014'), (e: Error) => e.message.startsWith(`${log}: no such file`));
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('reads every chunk from the cache on a rebuild, and recomputes only damaged or lost chunks (resume)', async () => {

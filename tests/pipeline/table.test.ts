@@ -73,13 +73,15 @@ describe('pipeline/table', () => {
     assert.equal(r.models.length, 3);
   });
 
-  it('replaceColumn swaps one column for the student\'s scores, asking for each query\'s candidates', () => {
+  it('replaceColumn swaps one column for the student\'s scores, asking for a query\'s candidates when it is read', () => {
     const asked: Array<[string, readonly string[]]> = [];
     const r = replaceColumn(handMade(), 'A', { name: 'student-it1', role: 'assistant' }, (q, docIds) => {
       asked.push([q, docIds]);
       return Float64Array.from(docIds, (_d, j) => -j);
     });
     assert.deepEqual(r.models.map((m) => m.name), ['T', 'student-it1', 'B']);
+    assert.deepEqual(asked, [], 'a view: nothing is asked before a query is read');
+    for (const _ of r.byQuery.values());
     assert.deepEqual(asked, [['q1', ['d1', 'd2', 'd3', 'd4']], ['q2', ['e1', 'e2', 'e3']]]);
     assert.deepEqual(rowsOf(r, 'q1'), [[4, 3, 2, 1], [-0, -1, -2, -3], [N, 0.5, 0.2, 0.9]]);
     assert.throws(() => replaceColumn(handMade(), 'Z', { name: 's', role: 'assistant' }, () => new Float64Array()), /no column 'Z'/);
