@@ -209,6 +209,11 @@ export class ScoreLog {
     return scores && { scores, at: { path: this.path, offset, n, key: Uint8Array.from(key) } };
   }
 
+  /** Offset of the record of `key` in the index (unread: {@link readScoreRecord} checks it), else undefined. Works after close. */
+  offsetOf(key: Uint8Array): number | undefined {
+    return this.index.get(Buffer.from(key).toString('latin1'));
+  }
+
   /** Where the written record of `key` with `n` scores is (records of earlier opens and flushed ones), else undefined. */
   locate(key: Uint8Array, n: number): ScoreRecordAt | undefined {
     return this.find(key, n)?.at;

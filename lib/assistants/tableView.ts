@@ -2,8 +2,8 @@
  * Views of a score table for one query: each model's missing-filled scores and distribution, the
  * fused assistant, and the selection input; plus a model column as a ranked Run for evaluation.
  */
-import { RunColumns } from '../data/runColumns';
-import type { DocId, QueryId, Run } from '../data/types';
+import { MapView } from '../data/mapView';
+import type { DocId, QueryId, Run, RunEntry } from '../data/types';
 import { DEFAULT_DISTRIBUTION, toDistribution, type DistributionOptions } from './distribution';
 import { fuseDistributions, type FusionOptions } from './fusion';
 import { DEFAULT_MISSING, fillMissing, type MissingPolicy } from './missing';
@@ -87,15 +87,14 @@ export function queryDistributions(table: ScoreTable, queryId: QueryId, options:
   return { queryId, docIds: keep.map((j) => q.docIds[j]), teacherName: table.models[teacherIdx].name, teacher: toDistribution(cols[0], dist), candidates };
 }
 
-/** A model column as a Run: each query's scored candidates, best first (missing pairs left out). */
+/** A model column as a Run: each query's scored candidates, best first (missing pairs left out), ranked when read. */
 export function runFromTable(table: ScoreTable, model: string): Run {
   const m = modelIndex(table, model);
-  // Columns: the pipeline makes the teacher's run of every training query each iteration.
-  const byQuery = new RunColumns();
-  for (const [qid, q] of table.byQuery) {
+  // A view: the pipeline makes the teacher's run of every training query each iteration, and reads each query once or twice.
+  const byQuery = new MapView<QueryId, QueryScores, RunEntry[]>(table.byQuery, (q) => {
     const scored = q.docIds.map((docId, j) => ({ docId, score: q.scores[m][j] })).filter((e) => !Number.isNaN(e.score));
     scored.sort((a, b) => b.score - a.score);
-    byQuery.set(qid, scored.map((e, r) => ({ ...e, rank: r + 1 })));
-  }
+    return scored.map((e, r) => ({ ...e, rank: r + 1 }));
+  });
   return { name: model, byQuery };
 }

@@ -215,9 +215,10 @@ export async function runMethod(config: MethodConfig, seed: number, ctx: MethodC
   return { iterations: records, modelDir: join(prevDir!, MODEL), finalKey: prevKey };
 }
 
-/** A step is written in `<dir>.work` and renamed: point its own student checkpoint at the final folder. */
+/** A step is written in `<dir>.work` and renamed: point its own student checkpoint and column at the final folder. */
 function relocate(state: CarriedState, dir: string): CarriedState {
   const work = `${dir}.work`;
-  const studentColumns = Object.fromEntries(Object.entries(state.studentColumns).map(([k, c]) => [k, { ...c, modelDir: c.modelDir.startsWith(work) ? dir + c.modelDir.slice(work.length) : c.modelDir }]));
+  const moved = (p: string) => (p.startsWith(work) ? dir + p.slice(work.length) : p);
+  const studentColumns = Object.fromEntries(Object.entries(state.studentColumns).map(([k, c]) => [k, { ...c, modelDir: moved(c.modelDir), ...(c.scoresLog ? { scoresLog: moved(c.scoresLog) } : {}) }]));
   return { ...state, studentColumns };
 }

@@ -12,6 +12,7 @@ import type { MethodConfig } from '../../config';
 import type { QueryId } from '../../data/types';
 import { missingPolicy, replaceColumn, selectColumns } from '../table';
 import type { CarriedState } from './state';
+import { studentColumnScores } from './studentColumn';
 
 /** The filled table of one configuration and iteration, with the fused distribution per query. */
 export interface FusedScores {
@@ -26,7 +27,7 @@ export interface FusedScores {
 export function normaliseAndFuse(config: MethodConfig, raw: ScoreTable, state: Pick<CarriedState, 'studentColumns' | 'pool'>): FusedScores {
   let t = selectColumns(raw, [config.teacher.name, ...config.assistants.map((a) => a.name)]);
   for (const [name, col] of Object.entries(state.studentColumns)) {
-    t = replaceColumn(t, col.replaced, { name, role: 'assistant' }, (q, docIds) => Float64Array.from(docIds, (_d, j) => col.scores[q]?.[j] ?? NaN));
+    t = replaceColumn(t, col.replaced, { name, role: 'assistant' }, studentColumnScores(col));
   }
   const { table, filled } = fillScoreTable(t, missingPolicy(config));
   const cols = state.pool.map((p) => table.models.findIndex((m) => m.name === p.name));

@@ -8,6 +8,7 @@ export * from './select';
 export * from './train';
 export * from './evaluate';
 export * from './replace';
+export * from './studentColumn';
 export * from './gotWrong';
 export * from './retrieve';
 export * from './mine';

@@ -7,6 +7,7 @@ import { AssistantPool } from '../../assistants/pool';
 import type { ScoreTable } from '../../assistants/types';
 import type { QueryId, Run } from '../../data/types';
 import type { CarriedState, PoolEntry, StudentColumn } from './state';
+import { writeStudentColumn } from './studentColumn';
 
 /** The pool after the replacement decision. */
 export interface ReplacementOutcome {
@@ -31,15 +32,12 @@ export async function replaceWeakest(
   const decision = await pool.replaceWorst(student.name, null, student.quality);
   const studentColumns = { ...state.studentColumns };
   if (decision.replaced !== null) {
-    const scores: Record<QueryId, number[]> = {};
-    for (const [q, b] of table.byQuery) {
-      const s = new Map(student.run.byQuery.get(q)?.map((e) => [e.docId, e.score]) ?? []);
-      scores[q] = b.docIds.map((d) => s.get(d) ?? NaN);
-    }
+    const scoresLog = `${student.modelDir}.column.log`;
+    writeStudentColumn(scoresLog, student.run, table);
     // The column keeps the name of the model it replaced in the raw table.
     const rawName = state.studentColumns[decision.replaced]?.replaced ?? decision.replaced;
     delete studentColumns[decision.replaced];
-    studentColumns[student.name] = { replaced: rawName, scores, modelDir: student.modelDir };
+    studentColumns[student.name] = { replaced: rawName, scoresLog, modelDir: student.modelDir };
   }
   return {
     pool: pool.members().map((m) => ({ name: m.name, quality: m.quality })), studentColumns,

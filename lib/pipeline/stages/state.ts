@@ -14,8 +14,14 @@ export interface PoolEntry {
 export interface StudentColumn {
   /** Name of the raw-table column it took over. */
   readonly replaced: string;
-  /** Query → scores aligned with the raw table's docIds of that query. */
-  readonly scores: Record<QueryId, number[]>;
+  /**
+   * Score log (lib/assistants/scoreLog.ts) of its scores, one record per query aligned with the raw
+   * table's docIds of that query (stages/studentColumn.ts): as JSON in the state they passed V8's
+   * string limit at MS MARCO's size.
+   */
+  readonly scoresLog?: string;
+  /** Query → scores, as states written before the score log hold them (read, never written). */
+  readonly scores?: Record<QueryId, number[]>;
   /** Encoder checkpoint of that student (it scores newly mined pairs later). */
   readonly modelDir: string;
 }
