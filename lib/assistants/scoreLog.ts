@@ -16,6 +16,7 @@ import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { namedReadError, namedWriteError } from '../io/errors';
 import { float64FromLittleEndian, littleEndianBytes } from '../io/endian';
+import { forgetReader, readerOf } from '../io/readers';
 
 const MAGIC = 0x314c534d; // 'MSL1' read as a little-endian u32
 const KEY_BYTES = 32;
@@ -77,30 +78,6 @@ function readRecord(fd: number, path: string, offset: number, n: number, key: Ui
   return float64FromLittleEndian(buf.subarray(HEAD_BYTES, HEAD_BYTES + 8 * n));
 }
 
-/** Read descriptors of the logs tables read from, most recently used last (a few dozen at most). */
-const readers = new Map<string, number>();
-const MAX_READERS = 32;
-
-function readerOf(path: string): number {
-  let fd = readers.get(path);
-  if (fd !== undefined) {
-    readers.delete(path);
-  } else {
-    try {
-      fd = openSync(path, 'r');
-    } catch (e) {
-      throw namedReadError(path, e);
-    }
-    if (readers.size >= MAX_READERS) {
-      const [oldest, ofd] = readers.entries().next().value as [string, number];
-      readers.delete(oldest);
-      closeSync(ofd);
-    }
-  }
-  readers.set(path, fd);
-  return fd;
-}
-
 /**
  * The scores of a record located earlier ({@link ScoreLog.find}, {@link ScoreLog.locate}), read
  * again from its log. A log deleted or rewritten since then is an error naming it, never other
@@ -110,8 +87,7 @@ export function readScoreRecord(at: ScoreRecordAt): Float64Array {
   let scores = readRecord(readerOf(at.path), at.path, at.offset, at.n, at.key);
   if (!scores) {
     // The descriptor may be of a log since deleted and made again: once more through a fresh one.
-    closeSync(readers.get(at.path)!);
-    readers.delete(at.path);
+    forgetReader(at.path);
     scores = readRecord(readerOf(at.path), at.path, at.offset, at.n, at.key);
   }
   if (!scores) throw new Error(`${at.path}: the score record at byte ${at.offset} is gone or changed since this score table was built from it (was the score cache deleted or edited during the run?); rerun to rebuild the table from the cache`);

@@ -9,6 +9,7 @@ import type { DocId, Loaded, LoadReport, QueryId, Qrels, Run, RunEntry } from '.
 import { compareTrecDocIds } from '../eval/order';
 import { JudgmentTable, LoadReporter } from './validate';
 import { RunColumns } from './runColumns';
+import { readIndexedTrecRun } from './runIndex';
 
 /** Reader options: `strict` (default true) throws on the first bad line; otherwise it is skipped and reported. */
 export interface TrecReadOptions {
@@ -33,7 +34,7 @@ export interface RunLoadReport extends LoadReport {
 const WS = /\s+/;
 
 /** A value's default name: the file name without its TREC-ish extensions (run tags are often just 'rank'). */
-function defaultName(path: string): string {
+export function defaultName(path: string): string {
   return basename(path).replace(/\.gz$/, '').replace(/\.(trec|txt|run|qrels)$/, '');
 }
 
@@ -64,8 +65,27 @@ export async function readTrecQrels(path: string, opts: TrecReadOptions = {}): P
   return { value: { name: opts.name ?? defaultName(path), judgments: table.judgments }, report: problems.finish(table.records, { emptyOk: true }) };
 }
 
-/** Reads a TREC run `qid Q0 docid rank score tag`, keeping file order; a repeated (qid, docid) is an error. */
-export async function readTrecRun(path: string, opts: TrecReadOptions = {}): Promise<Loaded<Run> & { report: RunLoadReport }> {
+/** A run line's entry, or why the line is not one (undefined: a blank line). */
+export function parseRunLine(text: string): { qid: QueryId; docId: DocId; rank: number; score: number } | { error: string } | undefined {
+  const f = splitFields(text);
+  if (f.length === 0) return undefined;
+  if (f.length !== 6) return { error: `expected 6 fields 'qid Q0 docid rank score tag', got ${f.length}` };
+  const [qid, , docId, rankText, scoreText] = f as [string, string, string, string, string, string];
+  const rank = Number(rankText);
+  if (!Number.isSafeInteger(rank)) return { error: `rank must be an integer, got '${rankText}'` };
+  const score = Number(scoreText);
+  if (Number.isNaN(score)) return { error: `score must be a number, got '${scoreText}'` };
+  return { qid, docId, rank, score };
+}
+
+/**
+ * Reads a TREC run `qid Q0 docid rank score tag`, keeping file order; a repeated (qid, docid) is an
+ * error. With `onDisk` (plain files; a gzipped one is held as usual) the entries stay in the file
+ * and each query's are read back when asked for (runIndex.ts): what a split keeps of a run is then
+ * its byte ranges, not its entries.
+ */
+export async function readTrecRun(path: string, opts: TrecReadOptions & { readonly onDisk?: boolean } = {}): Promise<Loaded<Run> & { report: RunLoadReport }> {
+  if (opts.onDisk && !path.endsWith('.gz')) return readIndexedTrecRun(path, opts);
   const problems = new LoadReporter(path, opts.strict ?? true);
   const byQuery = new RunColumns();
   // Duplicate check of the query being read: a run lists each query's entries together, so one
@@ -73,33 +93,35 @@ export async function readTrecRun(path: string, opts: TrecReadOptions = {}): Pro
   let current: { qid: QueryId; lines: Map<DocId, number> } | undefined;
   let records = 0;
   for await (const { line, text } of readLines(path)) {
-    const f = splitFields(text);
-    if (f.length === 0) continue;
-    if (f.length !== 6) { problems.skip(line, `expected 6 fields 'qid Q0 docid rank score tag', got ${f.length}`); continue; }
-    const [qid, , rawDocId, rankText, scoreText] = f as [string, string, string, string, string, string];
-    const rank = Number(rankText);
-    if (!Number.isSafeInteger(rank)) { problems.skip(line, `rank must be an integer, got '${rankText}'`); continue; }
-    const score = Number(scoreText);
-    if (Number.isNaN(score)) { problems.skip(line, `score must be a number, got '${scoreText}'`); continue; }
+    const r = parseRunLine(text);
+    if (r === undefined) continue;
+    if ('error' in r) { problems.skip(line, r.error); continue; }
+    const { qid, docId: rawDocId, rank, score } = r;
     if (current?.qid !== qid) {
       // A query met again further down: its earlier entries come back without their line numbers.
       current = { qid, lines: new Map((byQuery.docIdsOf(qid) ?? []).map((d) => [d, 0])) };
     }
     const prev = current.lines.get(rawDocId);
-    if (prev !== undefined) { problems.skip(line, `duplicate document ${rawDocId} for query ${qid} (first ${prev > 0 ? `at line ${prev}` : 'earlier in the file'})`); continue; }
+    if (prev !== undefined) { problems.skip(line, duplicateReason(rawDocId, qid, prev)); continue; }
     current.lines.set(rawDocId, line);
     byQuery.push(qid, opts.internDocId ? opts.internDocId(rawDocId) : rawDocId, score, rank);
     records += 1;
   }
   byQuery.compact();
-  const { tiedQueries, rankInversions } = rankColumnDisagreements(byQuery);
+  return finishRun(path, opts, problems, records, { name: opts.name ?? defaultName(path), byQuery }, rankColumnDisagreements(byQuery));
+}
+
+/** The skip reason of a repeated (query, document) whose first line was `prev` (0: earlier, unnumbered). */
+export function duplicateReason(docId: DocId, qid: QueryId, prev: number): string {
+  return `duplicate document ${docId} for query ${qid} (first ${prev > 0 ? `at line ${prev}` : 'earlier in the file'})`;
+}
+
+/** The loaded run and its report, with the notes on its rank column. */
+export function finishRun(path: string, opts: TrecReadOptions, problems: LoadReporter, records: number, run: Run, d: { tiedQueries: number; rankInversions: number }): Loaded<Run> & { report: RunLoadReport } {
+  const { tiedQueries, rankInversions } = d;
   if (tiedQueries) problems.note(`${tiedQueries} quer${tiedQueries === 1 ? 'y has' : 'ies have'} tied scores that the rank column orders differently than trec_eval (score desc, then docid desc)`);
   if (rankInversions) problems.note(`${rankInversions} quer${rankInversions === 1 ? 'y has' : 'ies have'} a rank column that contradicts the scores`);
-  const name = opts.name ?? defaultName(path);
-  return {
-    value: { name, byQuery },
-    report: { ...problems.finish(records, { emptyOk: true }), tiedQueries, rankInversions },
-  };
+  return { value: run, report: { ...problems.finish(records, { emptyOk: true }), tiedQueries, rankInversions } };
 }
 
 /** Counts queries whose rank column orders tied scores differently from trec_eval, and those whose ranks contradict scores. */

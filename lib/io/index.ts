@@ -6,3 +6,4 @@ export * from './hash';
 export * from './endian';
 export * from './lock';
 export * from './outputs';
+export * from './readers';

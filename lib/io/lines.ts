@@ -65,3 +65,43 @@ export async function* readLines(path: string): AsyncGenerator<NumberedLine> {
   rest += decoder.end();
   if (rest.length > 0) yield emit(rest);
 }
+
+/** A line of a plain file with the byte range it occupies (`end` excludes the newline). */
+export interface PlacedLine extends NumberedLine {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Yields the lines of a plain (not gzipped) file with their byte ranges, so a reader can keep where
+ * a record is instead of the record. Same text and numbering as {@link readLines}.
+ */
+export async function* readPlacedLines(path: string): AsyncGenerator<PlacedLine> {
+  if (path.endsWith('.gz')) throw new Error(`readPlacedLines: ${path} is gzipped; byte ranges exist only in plain files`);
+  let n = 0;
+  let carry: Buffer = Buffer.alloc(0);
+  let carryStart = 0;
+  const emit = (bytes: Buffer, start: number): PlacedLine => {
+    n += 1;
+    const text = bytes.toString('utf8');
+    if (text.includes('\u0000')) throw new InputError(path, n, 'binary data (NUL byte): not a text file');
+    return { line: n, text: text.endsWith('\r') ? text.slice(0, -1) : text, start, end: start + bytes.length };
+  };
+  try {
+    for await (const chunk of openInput(path)) {
+      const buf: Buffer = carry.length > 0 ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+      let from = 0;
+      let nl = buf.indexOf(10, from);
+      while (nl !== -1) {
+        yield emit(buf.subarray(from, nl), carryStart + from);
+        from = nl + 1;
+        nl = buf.indexOf(10, from);
+      }
+      carryStart += from;
+      carry = Buffer.from(buf.subarray(from));
+    }
+  } catch (e) {
+    throw namedReadError(path, e, e instanceof InputError ? e.line : undefined);
+  }
+  if (carry.length > 0) yield emit(carry, carryStart);
+}

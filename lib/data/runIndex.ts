@@ -1,0 +1,176 @@
+/**
+ * A run whose entries stay in its file: the reading pass validates every line as readTrecRun does
+ * and keeps, per query, the byte range of its lines (~70 bytes per query, whatever the depth);
+ * `get` reads that range again and parses it. MS MARCO's five top-100 training runs held by column
+ * need ~9 GB (37 bytes per entry); as ranges, ~180 MB. The file is checked on every read (size and
+ * modification time as when it was indexed): a run file changed under a running experiment is an
+ * error naming it, never other entries.
+ */
+import { readAt, readerStat } from '../io/readers';
+import { readPlacedLines } from '../io/lines';
+import type { DocId, Loaded, QueryId, Run, RunEntry } from './types';
+import { LoadReporter } from './validate';
+import { defaultName, duplicateReason, finishRun, parseRunLine, rankColumnDisagreements, type RunLoadReport, type TrecReadOptions } from './trec';
+
+/** Byte ranges of each query's lines in a run file; reads as `ReadonlyMap<QueryId, readonly RunEntry[]>`. */
+export class RunIndex implements ReadonlyMap<QueryId, readonly RunEntry[]> {
+  private readonly positions = new Map<QueryId, number>();
+  private starts = new Float64Array(1024);
+  private ends = new Float64Array(1024);
+  /** Later ranges of a query whose lines are not all together (rare: runs list a query's lines together). */
+  private readonly moreRanges = new Map<number, Array<[number, number]>>();
+  private stamp: { size: number; mtimeMs: number } | undefined;
+
+  constructor(readonly path: string, private readonly internDocId?: (docId: DocId) => DocId) {}
+
+  /** Adds the byte range [start, end) of `qid`'s lines; true when the query is new. */
+  addRange(qid: QueryId, start: number, end: number): boolean {
+    const at = this.positions.get(qid);
+    if (at !== undefined) {
+      this.moreRanges.set(at, [...(this.moreRanges.get(at) ?? []), [start, end]]);
+      return false;
+    }
+    const i = this.positions.size;
+    if (i === this.starts.length) {
+      const grow = (a: Float64Array) => { const b = new Float64Array(a.length * 2); b.set(a); return b; };
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+    }
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.positions.set(qid, i);
+    return true;
+  }
+
+  /** Ends the reading pass: the file as it is now is the one every later read must find. */
+  seal(): this {
+    this.stamp = readerStat(this.path);
+    this.starts = this.starts.slice(0, this.positions.size);
+    this.ends = this.ends.slice(0, this.positions.size);
+    return this;
+  }
+
+  get size(): number {
+    return this.positions.size;
+  }
+
+  has(qid: QueryId): boolean {
+    return this.positions.has(qid);
+  }
+
+  /** `qid`'s entries with doc ids as the file has them (before interning), for the reading pass's checks. */
+  rawEntriesOf(qid: QueryId): RunEntry[] {
+    return this.read(qid, false) ?? [];
+  }
+
+  /** Doc ids of `qid`'s entries as the file has them. */
+  rawDocIdsOf(qid: QueryId): DocId[] {
+    return this.rawEntriesOf(qid).map((e) => e.docId);
+  }
+
+  get(qid: QueryId): readonly RunEntry[] | undefined {
+    return this.read(qid, true);
+  }
+
+  private read(qid: QueryId, intern: boolean): RunEntry[] | undefined {
+    const i = this.positions.get(qid);
+    if (i === undefined) return undefined;
+    if (this.stamp) {
+      const now = readerStat(this.path);
+      if (now.size !== this.stamp.size || now.mtimeMs !== this.stamp.mtimeMs) {
+        throw new Error(`${this.path}: the run file changed since it was read (${this.stamp.size} → ${now.size} bytes); rerun to read it again`);
+      }
+    }
+    const out: RunEntry[] = [];
+    const seen = new Set<DocId>();
+    for (const [start, end] of [[this.starts[i], this.ends[i]] as [number, number], ...(this.moreRanges.get(i) ?? [])]) {
+      for (const text of readAt(this.path, start, end - start).toString('utf8').split('\n')) {
+        // The same rules as the reading pass: its skipped lines (reported then) are skipped again.
+        const r = parseRunLine(text.endsWith('\r') ? text.slice(0, -1) : text);
+        if (r === undefined || 'error' in r || r.qid !== qid || seen.has(r.docId)) continue;
+        seen.add(r.docId);
+        out.push({ docId: intern && this.internDocId ? this.internDocId(r.docId) : r.docId, score: r.score, rank: r.rank });
+      }
+    }
+    return out;
+  }
+
+  *keys(): IterableIterator<QueryId> {
+    yield* this.positions.keys();
+  }
+
+  *values(): IterableIterator<readonly RunEntry[]> {
+    for (const q of this.positions.keys()) yield this.get(q)!;
+  }
+
+  *entries(): IterableIterator<[QueryId, readonly RunEntry[]]> {
+    for (const q of this.positions.keys()) yield [q, this.get(q)!];
+  }
+
+  [Symbol.iterator](): IterableIterator<[QueryId, readonly RunEntry[]]> {
+    return this.entries();
+  }
+
+  forEach(callback: (value: readonly RunEntry[], key: QueryId, map: ReadonlyMap<QueryId, readonly RunEntry[]>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entries()) callback.call(thisArg, v, k, this);
+  }
+}
+
+/** readTrecRun with `onDisk`: the same checks, skips and report, the entries left in the file. */
+export async function readIndexedTrecRun(path: string, opts: TrecReadOptions = {}): Promise<Loaded<Run> & { report: RunLoadReport }> {
+  const problems = new LoadReporter(path, opts.strict ?? true);
+  const index = new RunIndex(path, opts.internDocId);
+  let records = 0;
+  let tiedQueries = 0;
+  let rankInversions = 0;
+  // The query being read: its first line's offset, its last line's end, its entries (for the
+  // duplicate check and the rank-column notes), and whether it was met before.
+  let current: { qid: QueryId; start: number; end: number; lines: Map<DocId, number>; entries: RunEntry[] } | undefined;
+  // The rank-column notes of each query's first stretch; a query met again is counted over all its lines at the end.
+  const firstStretch = new Map<QueryId, { tiedQueries: number; rankInversions: number }>();
+  const reopened = new Set<QueryId>();
+  const close = () => {
+    if (!current) return;
+    if (!index.addRange(current.qid, current.start, current.end)) reopened.add(current.qid);
+    else {
+      const d = rankColumnDisagreements(new Map([[current.qid, current.entries]]));
+      tiedQueries += d.tiedQueries;
+      rankInversions += d.rankInversions;
+      if (d.tiedQueries + d.rankInversions > 0) firstStretch.set(current.qid, d);
+    }
+  };
+  for await (const { line, text, start, end } of readPlacedLines(path)) {
+    const r = parseRunLine(text);
+    if (r === undefined) {
+      if (current) current.end = end;
+      continue;
+    }
+    if ('error' in r) {
+      problems.skip(line, r.error);
+      if (current) current.end = end;
+      continue;
+    }
+    if (current?.qid !== r.qid) {
+      close();
+      // A query met again further down: its earlier entries come back without their line numbers.
+      const earlier = index.has(r.qid) ? index.rawDocIdsOf(r.qid) : [];
+      current = { qid: r.qid, start, end, lines: new Map(earlier.map((d) => [d, 0])), entries: [] };
+    }
+    current.end = end;
+    const prev = current.lines.get(r.docId);
+    if (prev !== undefined) { problems.skip(line, duplicateReason(r.docId, r.qid, prev)); continue; }
+    current.lines.set(r.docId, line);
+    current.entries.push({ docId: r.docId, score: r.score, rank: r.rank });
+    records += 1;
+  }
+  close();
+  index.seal();
+  for (const q of reopened) {
+    // As readTrecRun counts it: over all of the query's entries, in file order.
+    const first = firstStretch.get(q);
+    const whole = rankColumnDisagreements(new Map([[q, index.rawEntriesOf(q)]]));
+    tiedQueries += whole.tiedQueries - (first?.tiedQueries ?? 0);
+    rankInversions += whole.rankInversions - (first?.rankInversions ?? 0);
+  }
+  return finishRun(path, opts, problems, records, { name: opts.name ?? defaultName(path), byQuery: index }, { tiedQueries, rankInversions });
+}
