@@ -2,9 +2,10 @@
  * A run whose entries stay in its file: the reading pass validates every line as readTrecRun does
  * and keeps, per query, the byte range of its lines (~70 bytes per query, whatever the depth);
  * `get` reads that range again and parses it. MS MARCO's five top-100 training runs held by column
- * need ~9 GB (37 bytes per entry); as ranges, ~180 MB. The file is checked on every read (size and
- * modification time as when it was indexed): a run file changed under a running experiment is an
- * error naming it, never other entries.
+ * need ~9 GB (37 bytes per entry); as ranges, ~180 MB. A run file changed under a running experiment
+ * is an error naming it, never other entries: every read checks that the range holds exactly the
+ * query's lines and entry count seen when indexing, and every 256th read also the file's size and
+ * modification time (an fstat per read was 15% of building a split's candidates).
  */
 import { readAt, readerStat } from '../io/readers';
 import { readPlacedLines } from '../io/lines';
@@ -17,6 +18,9 @@ export class RunIndex implements ReadonlyMap<QueryId, readonly RunEntry[]> {
   private readonly positions = new Map<QueryId, number>();
   private starts = new Float64Array(1024);
   private ends = new Float64Array(1024);
+  /** Entries of each query (all its ranges), as the reading pass kept them. */
+  private counts = new Int32Array(1024);
+  private reads = 0;
   /** Later ranges of a query whose lines are not all together (rare: runs list a query's lines together). */
   private readonly moreRanges = new Map<number, Array<[number, number]>>();
   private stamp: { size: number; mtimeMs: number } | undefined;
@@ -32,9 +36,10 @@ export class RunIndex implements ReadonlyMap<QueryId, readonly RunEntry[]> {
     }
     const i = this.positions.size;
     if (i === this.starts.length) {
-      const grow = (a: Float64Array) => { const b = new Float64Array(a.length * 2); b.set(a); return b; };
+      const grow = <T extends Float64Array | Int32Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(a.length * 2); b.set(a); return b; };
       this.starts = grow(this.starts);
       this.ends = grow(this.ends);
+      this.counts = grow(this.counts);
     }
     this.starts[i] = start;
     this.ends[i] = end;
@@ -42,11 +47,17 @@ export class RunIndex implements ReadonlyMap<QueryId, readonly RunEntry[]> {
     return true;
   }
 
+  /** Adds `n` entries to `qid`'s count (the reading pass, as it keeps them). */
+  count(qid: QueryId, n: number): void {
+    this.counts[this.positions.get(qid)!] += n;
+  }
+
   /** Ends the reading pass: the file as it is now is the one every later read must find. */
   seal(): this {
     this.stamp = readerStat(this.path);
     this.starts = this.starts.slice(0, this.positions.size);
     this.ends = this.ends.slice(0, this.positions.size);
+    this.counts = this.counts.slice(0, this.positions.size);
     return this;
   }
 
@@ -75,11 +86,11 @@ export class RunIndex implements ReadonlyMap<QueryId, readonly RunEntry[]> {
   private read(qid: QueryId, intern: boolean): RunEntry[] | undefined {
     const i = this.positions.get(qid);
     if (i === undefined) return undefined;
-    if (this.stamp) {
+    const changed = (why: string) => new Error(`${this.path}: the run file changed since it was read (${why}); rerun to read it again`);
+    if (this.stamp && this.reads++ % 256 === 0) {
       const now = readerStat(this.path);
-      if (now.size !== this.stamp.size || now.mtimeMs !== this.stamp.mtimeMs) {
-        throw new Error(`${this.path}: the run file changed since it was read (${this.stamp.size} → ${now.size} bytes); rerun to read it again`);
-      }
+      if (now.size !== this.stamp.size) throw changed(`${this.stamp.size} → ${now.size} bytes`);
+      if (now.mtimeMs !== this.stamp.mtimeMs) throw changed(`modified at ${new Date(now.mtimeMs).toISOString()}`);
     }
     const out: RunEntry[] = [];
     const seen = new Set<DocId>();
@@ -87,11 +98,14 @@ export class RunIndex implements ReadonlyMap<QueryId, readonly RunEntry[]> {
       for (const text of readAt(this.path, start, end - start).toString('utf8').split('\n')) {
         // The same rules as the reading pass: its skipped lines (reported then) are skipped again.
         const r = parseRunLine(text.endsWith('\r') ? text.slice(0, -1) : text);
-        if (r === undefined || 'error' in r || r.qid !== qid || seen.has(r.docId)) continue;
+        if (r === undefined || 'error' in r) continue;
+        if (r.qid !== qid) throw changed(`query ${qid}'s lines hold one of query ${r.qid}`);
+        if (seen.has(r.docId)) continue;
         seen.add(r.docId);
         out.push({ docId: intern && this.internDocId ? this.internDocId(r.docId) : r.docId, score: r.score, rank: r.rank });
       }
     }
+    if (this.stamp && out.length !== this.counts[i]) throw changed(`query ${qid} has ${out.length} entries, ${this.counts[i]} when read`);
     return out;
   }
 
@@ -124,14 +138,16 @@ export async function readIndexedTrecRun(path: string, opts: TrecReadOptions = {
   let tiedQueries = 0;
   let rankInversions = 0;
   // The query being read: its first line's offset, its last line's end, its entries (for the
-  // duplicate check and the rank-column notes), and whether it was met before.
+  // duplicate check and the rank-column notes).
   let current: { qid: QueryId; start: number; end: number; lines: Map<DocId, number>; entries: RunEntry[] } | undefined;
   // The rank-column notes of each query's first stretch; a query met again is counted over all its lines at the end.
   const firstStretch = new Map<QueryId, { tiedQueries: number; rankInversions: number }>();
   const reopened = new Set<QueryId>();
   const close = () => {
     if (!current) return;
-    if (!index.addRange(current.qid, current.start, current.end)) reopened.add(current.qid);
+    const isNew = index.addRange(current.qid, current.start, current.end);
+    index.count(current.qid, current.entries.length);
+    if (!isNew) reopened.add(current.qid);
     else {
       const d = rankColumnDisagreements(new Map([[current.qid, current.entries]]));
       tiedQueries += d.tiedQueries;

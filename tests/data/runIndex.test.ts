@@ -54,6 +54,18 @@ describe('data/runIndex: a run read back from its file', () => {
     const run = (await readTrecRun(path, { onDisk: true })).value;
     assert.deepEqual(run.byQuery.get('q2'), [{ docId: 'D2', score: 1, rank: 1 }]);
     appendFileSync(path, 'q3 Q0 D3 1 0.5 t\n');
-    assert.throws(() => run.byQuery.get('q1'), (e: Error) => e.message.startsWith(`${path}: the run file changed since it was read`));
+    // An append leaves the indexed ranges as they were (their entries still right); the periodic size check names it.
+    assert.deepEqual(run.byQuery.get('q1'), [{ docId: 'D1', score: 2, rank: 1 }]);
+    assert.throws(() => { for (let i = 0; i < 256; i++) run.byQuery.get('q1'); }, (e: Error) => e.message.startsWith(`${path}: the run file changed since it was read (34 → 51 bytes)`));
+    // Rewritten in place, the same size: the ranges no longer hold their query's lines, or as many.
+    const other = join(dir, 'rewritten.trec');
+    writeFileSync(other, 'q1 Q0 D1 1 2.0 t\nq2 Q0 D2 1 1.0 t\n');
+    const again = (await readTrecRun(other, { onDisk: true })).value;
+    assert.equal(again.byQuery.get('q2')!.length, 1); // this read also checked size and time
+    writeFileSync(other, 'q2 Q0 D1 1 2.0 t\nq2 Q0 D2 1 1.0 t\n');
+    assert.throws(() => again.byQuery.get('q1'), /changed since it was read \(query q1's lines hold one of query q2\)/);
+    writeFileSync(other, 'q1 Q0 D1 1 two t\nq2 Q0 D2 1 1.0 t\n');
+    assert.throws(() => again.byQuery.get('q1'), /changed since it was read \(query q1 has 0 entries, 1 when read\)/);
+    assert.throws(() => { for (let i = 0; i < 256; i++) again.byQuery.get('q2'); }, /changed since it was read \(modified at /);
   });
 });
