@@ -161,8 +161,9 @@ function fit(points: Array<{ p: number; q: number; y: number }>, allowed: Readon
     const sse = (f: Fit) => points.reduce((e, x) => e + (f.a + f.perPassage * x.p + f.perQuery * x.q - x.y) ** 2, 0);
     if (candidates.length) return candidates.sort((u, w) => sse(u) - sse(w))[0];
   }
+  // Fewer than three sizes, or Q ∝ P at every one: one slope, not extrapolated.
   const s = leastSquares(points.map((x) => [1, x.p]), points.map((x) => x.y));
-  return s && { model: 'a + b·P with Q ∝ P at every point (P and Q not separable: not extrapolated)', a: s[0], perPassage: Math.max(0, s[1]), perQuery: 0, points: points.length, separable: distinctRatios >= 2 };
+  return s && { model: `a + b·P over ${points.length} sizes (${points.length < 3 ? 'too few to separate P from Q' : distinctRatios < 2 ? 'Q ∝ P at every point' : 'no fit with non-negative slopes'}: not extrapolated)`, a: s[0], perPassage: Math.max(0, s[1]), perQuery: 0, points: points.length, separable: false };
 }
 
 const round = (v: number, d = 3): number => Math.round(v * 10 ** d) / 10 ** d;
