@@ -81,7 +81,7 @@ export const command: Command = {
       if (qrelsPath !== undefined) {
         const read = await readTrecQrels(qrelsPath, { strict });
         qrels = read.value;
-        skipped.push(...read.report.skipped);
+        for (const k of read.report.skipped) skipped.push(k);
       } else {
         qrels = await datasetQrels(configPath!, datasetName!);
       }

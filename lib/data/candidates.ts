@@ -24,7 +24,8 @@ export function candidatesFromRuns(
 ): CandidateLists {
   if (!Number.isInteger(opts.depth) || opts.depth < 1) throw new Error(`candidatesFromRuns: depth must be a positive integer, got ${opts.depth}`);
   const order: QueryId[] = [];
-  if (opts.queries) order.push(...opts.queries);
+  // One push per query: spreading a million queries into push() overflows the call stack.
+  if (opts.queries) for (const q of opts.queries) order.push(q);
   else {
     const seen = new Set<QueryId>();
     for (const run of runs) for (const q of run.byQuery.keys()) if (!seen.has(q)) { seen.add(q); order.push(q); }

@@ -53,7 +53,7 @@ export async function checkDataset(name: string, source: DatasetCheck['source'],
     try {
       const run = await readTrecRun(path, { name: system, strict: false });
       reports.push(run.report);
-      warnings.push(...checkReferences(run.value, d.queries, d.collection).warnings);
+      for (const w of checkReferences(run.value, d.queries, d.collection).warnings) warnings.push(w);
     } catch (e) {
       return { name, source, ok: false, error: (e as Error).message, contentHash: d.contentHash, reports, problems: [], warnings };
     }

@@ -22,6 +22,9 @@ describe('data/candidates + checkReferences', () => {
     assert.deepEqual([...candidatesFromRuns([b, a], { depth: 3 }).byQuery.get('q1')!], ['d9', 'd1', 'd2', 'd8', 'd3']);
     assert.deepEqual([...candidatesFromRuns([a, b], { depth: 1, queries: ['q3', 'q9'] }).byQuery], [['q3', ['y']], ['q9', []]]);
     assert.throws(() => candidatesFromRuns([a], { depth: 0 }), /depth must be a positive integer/);
+    // A million queries listed (MS MARCO has 503k training queries): no spread into one call.
+    const many = Array.from({ length: 1_000_000 }, (_, i) => `m${i}`);
+    assert.equal(candidatesFromRuns([a], { depth: 1, queries: many }).byQuery.size, 1_000_000);
   });
 
   it('pools the real dl19-mini runs: top-10 of 4 systems, each list a duplicate-free subset of the union', async () => {
