@@ -8,6 +8,7 @@
 import type { DocId, QueryId } from '../data/types';
 import { readScoreRecord } from './scoreLog';
 import type { QueryScores } from './types';
+import { MapView } from '../data/mapView';
 
 const KEY_BYTES = 32;
 
@@ -52,16 +53,25 @@ export class StoredBlocks implements ReadonlyMap<QueryId, QueryScores> {
     return this.positions.has(queryId);
   }
 
+  /** Model `m`'s scores per query with the query's candidates, one record read per access (a run of one column reads no other). */
+  column(m: number): ReadonlyMap<QueryId, { readonly docIds: readonly DocId[]; readonly scores: Float64Array }> {
+    return new MapView<QueryId, number, { docIds: readonly DocId[]; scores: Float64Array }>(this.positions, (i, q) => {
+      const docIds = this.candidates.get(q)!;
+      return { docIds, scores: this.scoresOf(this.columns[m], i, q, docIds.length) };
+    });
+  }
+
+  private scoresOf(c: StoredColumn, i: number, queryId: QueryId, n: number): Float64Array {
+    if (c.kind === 'held') return c.scores[i];
+    if (Number.isNaN(c.offsets[i])) throw new Error(`score table: query '${queryId}' has no record in ${c.path}`);
+    return readScoreRecord({ path: c.path, offset: c.offsets[i], n, key: recordKey(c, i) });
+  }
+
   get(queryId: QueryId): QueryScores | undefined {
     const i = this.positions.get(queryId);
     if (i === undefined) return undefined;
     const docIds = this.candidates.get(queryId)!;
-    const scores = this.columns.map((c) => {
-      if (c.kind === 'held') return c.scores[i];
-      if (Number.isNaN(c.offsets[i])) throw new Error(`score table: query '${queryId}' has no record in ${c.path}`);
-      return readScoreRecord({ path: c.path, offset: c.offsets[i], n: docIds.length, key: recordKey(c, i) });
-    });
-    return { queryId, docIds, scores };
+    return { queryId, docIds, scores: this.columns.map((c) => this.scoresOf(c, i, queryId, docIds.length)) };
   }
 
   *keys(): IterableIterator<QueryId> {

@@ -9,6 +9,7 @@ import { fuseDistributions, type FusionOptions } from './fusion';
 import { DEFAULT_MISSING, fillMissing, type MissingPolicy } from './missing';
 import type { SelectionQuery } from './selection';
 import type { QueryScores, ScoreTable } from './types';
+import { StoredBlocks } from './storedBlocks';
 
 /** The name of the fused assistant among selection candidates. */
 export const FUSED = 'fused';
@@ -90,9 +91,12 @@ export function queryDistributions(table: ScoreTable, queryId: QueryId, options:
 /** A model column as a Run: each query's scored candidates, best first (missing pairs left out), ranked when read. */
 export function runFromTable(table: ScoreTable, model: string): Run {
   const m = modelIndex(table, model);
-  // A view: the pipeline makes the teacher's run of every training query each iteration, and reads each query once or twice.
-  const byQuery = new MapView<QueryId, QueryScores, RunEntry[]>(table.byQuery, (q) => {
-    const scored = q.docIds.map((docId, j) => ({ docId, score: q.scores[m][j] })).filter((e) => !Number.isNaN(e.score));
+  // A stored table reads only this model's records; a view: the pipeline makes the teacher's run of every training query each iteration.
+  const column = table.byQuery instanceof StoredBlocks
+    ? table.byQuery.column(m)
+    : new MapView<QueryId, QueryScores, { docIds: readonly DocId[]; scores: Float64Array }>(table.byQuery, (b) => ({ docIds: b.docIds, scores: b.scores[m] }));
+  const byQuery = new MapView<QueryId, { docIds: readonly DocId[]; scores: Float64Array }, RunEntry[]>(column, (q) => {
+    const scored = q.docIds.map((docId, j) => ({ docId, score: q.scores[j] })).filter((e) => !Number.isNaN(e.score));
     scored.sort((a, b) => b.score - a.score);
     return scored.map((e, r) => ({ ...e, rank: r + 1 }));
   });

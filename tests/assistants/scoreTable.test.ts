@@ -55,6 +55,8 @@ describe('buildScoreTable on the real DL19 runs', function () {
     assert.deepEqual([...logged.byQuery.keys()], [...fresh.byQuery.keys()]);
     for (const [qid, q] of fresh.byQuery) assert.deepEqual(logged.byQuery.get(qid), q);
     assert.notEqual(logged.byQuery.get('264014')!.scores[0], logged.byQuery.get('264014')!.scores[0], 'read anew, not held');
+    // A column as a run reads that column's records alone, the same run as from the held table.
+    for (const s of SYSTEMS) assert.deepEqual([...runFromTable(logged, s).byQuery], [...runFromTable(fresh, s).byQuery]);
     const other = mkdtempSync(join(tmpdir(), 'mta4dpr-scores-gone-'));
     try {
       const one: CandidateLists = { byQuery: new Map([['264014', candidates.byQuery.get('264014')!]]) };

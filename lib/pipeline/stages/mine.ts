@@ -37,11 +37,13 @@ export async function mineNewCandidates(
   const blocks: Array<{ queryId: QueryId; docIds: DocId[] }> = [];
   let newPairs = 0;
   for (const q of ids) {
-    const negs = (mined.candidates.byQuery.get(q) ?? []).filter((d) => d !== base.get(q)!.docIds[0]);
+    // Once per query: a base group is built from the score table each time it is read.
+    const positive = base.get(q)!.docIds[0];
+    const negs = (mined.candidates.byQuery.get(q) ?? []).filter((d) => d !== positive);
     if (negs.length < config.train.negatives) continue;
     const known = new Set(split.candidates.byQuery.get(q) ?? []);
     newPairs += negs.filter((d) => !known.has(d)).length;
-    blocks.push({ queryId: q, docIds: [base.get(q)!.docIds[0], ...negs] });
+    blocks.push({ queryId: q, docIds: [positive, ...negs] });
   }
   return { blocks, report: mined.report, newPairs, searched: config.iterations.negativesFrom === 'student' ? split.collection.passages.size : 0 };
 }
