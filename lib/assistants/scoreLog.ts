@@ -19,7 +19,9 @@ import { float64FromLittleEndian, littleEndianBytes } from '../io/endian';
 import { forgetReader, readerOf } from '../io/readers';
 
 const MAGIC = 0x314c534d; // 'MSL1' read as a little-endian u32
-const KEY_BYTES = 32;
+/** Bytes of a record's key (a SHA-256 digest). */
+export const SCORE_KEY_BYTES = 32;
+const KEY_BYTES = SCORE_KEY_BYTES;
 const HEAD_BYTES = 4 + KEY_BYTES + 4;
 const CRC_BYTES = 4;
 /** Longer candidate lists than this are not a record but damage (a garbled length field). */

@@ -6,11 +6,10 @@
  * page cache after the build, and each read checks the record's key and checksum.
  */
 import type { DocId, QueryId } from '../data/types';
-import { readScoreRecord } from './scoreLog';
+import { SCORE_KEY_BYTES as KEY_BYTES, readScoreRecord } from './scoreLog';
 import type { QueryScores } from './types';
-import { MapView } from '../data/mapView';
+import { MapView, ReadonlyMapBase } from '../data/mapView';
 
-const KEY_BYTES = 32;
 
 /** One model's column: its scores per query in memory, or where each query's record is in its log. */
 export type StoredColumn =
@@ -34,7 +33,7 @@ export function recordKey(column: StoredColumn & { kind: 'logged' }, i: number):
 }
 
 /** Query → its block, in build order; logged columns are read on each `get`. */
-export class StoredBlocks implements ReadonlyMap<QueryId, QueryScores> {
+export class StoredBlocks extends ReadonlyMapBase<QueryId, QueryScores> {
   private readonly positions: Map<QueryId, number>;
 
   constructor(
@@ -42,6 +41,7 @@ export class StoredBlocks implements ReadonlyMap<QueryId, QueryScores> {
     private readonly candidates: ReadonlyMap<QueryId, readonly DocId[]>,
     private readonly columns: readonly StoredColumn[],
   ) {
+    super();
     this.positions = new Map(queryIds.map((q, i) => [q, i]));
   }
 
@@ -76,21 +76,5 @@ export class StoredBlocks implements ReadonlyMap<QueryId, QueryScores> {
 
   *keys(): IterableIterator<QueryId> {
     yield* this.queryIds;
-  }
-
-  *values(): IterableIterator<QueryScores> {
-    for (const q of this.queryIds) yield this.get(q)!;
-  }
-
-  *entries(): IterableIterator<[QueryId, QueryScores]> {
-    for (const q of this.queryIds) yield [q, this.get(q)!];
-  }
-
-  [Symbol.iterator](): IterableIterator<[QueryId, QueryScores]> {
-    return this.entries();
-  }
-
-  forEach(callback: (value: QueryScores, key: QueryId, map: ReadonlyMap<QueryId, QueryScores>) => void, thisArg?: unknown): void {
-    for (const [k, v] of this.entries()) callback.call(thisArg, v, k, this);
   }
 }

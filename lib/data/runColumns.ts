@@ -7,6 +7,7 @@
  * hands out a fresh `RunEntry[]` for the caller to use and drop.
  */
 import type { DocId, QueryId, RunEntry } from './types';
+import { ReadonlyMapBase } from './mapView';
 
 interface QueryColumns {
   docIds: DocId[];
@@ -15,7 +16,7 @@ interface QueryColumns {
 }
 
 /** Per query, its entries in columns; reads as `ReadonlyMap<QueryId, readonly RunEntry[]>`. */
-export class RunColumns implements ReadonlyMap<QueryId, readonly RunEntry[]> {
+export class RunColumns extends ReadonlyMapBase<QueryId, readonly RunEntry[]> {
   private readonly columns = new Map<QueryId, QueryColumns>();
 
   /** Appends one entry to `qid`'s list (file order is kept). */
@@ -69,24 +70,8 @@ export class RunColumns implements ReadonlyMap<QueryId, readonly RunEntry[]> {
     return c && entriesOf(c);
   }
 
-  forEach(fn: (value: readonly RunEntry[], key: QueryId, map: ReadonlyMap<QueryId, readonly RunEntry[]>) => void, thisArg?: unknown): void {
-    for (const [q, c] of this.columns) fn.call(thisArg, entriesOf(c), q, this);
-  }
-
-  *entries(): IterableIterator<[QueryId, readonly RunEntry[]]> {
-    for (const [q, c] of this.columns) yield [q, entriesOf(c)];
-  }
-
   keys(): IterableIterator<QueryId> {
     return this.columns.keys();
-  }
-
-  *values(): IterableIterator<readonly RunEntry[]> {
-    for (const c of this.columns.values()) yield entriesOf(c);
-  }
-
-  [Symbol.iterator](): IterableIterator<[QueryId, readonly RunEntry[]]> {
-    return this.entries();
   }
 }
 

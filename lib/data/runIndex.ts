@@ -8,13 +8,14 @@
  * modification time (an fstat per read was 15% of building a split's candidates).
  */
 import { readAt, readerStat } from '../io/readers';
+import { ReadonlyMapBase } from './mapView';
 import { readPlacedLines } from '../io/lines';
 import type { DocId, Loaded, QueryId, Run, RunEntry } from './types';
 import { LoadReporter } from './validate';
 import { defaultName, duplicateReason, finishRun, parseRunLine, rankColumnDisagreements, type RunLoadReport, type TrecReadOptions } from './trec';
 
 /** Byte ranges of each query's lines in a run file; reads as `ReadonlyMap<QueryId, readonly RunEntry[]>`. */
-export class RunIndex implements ReadonlyMap<QueryId, readonly RunEntry[]> {
+export class RunIndex extends ReadonlyMapBase<QueryId, readonly RunEntry[]> {
   private readonly positions = new Map<QueryId, number>();
   private starts = new Float64Array(1024);
   private ends = new Float64Array(1024);
@@ -25,7 +26,9 @@ export class RunIndex implements ReadonlyMap<QueryId, readonly RunEntry[]> {
   private readonly moreRanges = new Map<number, Array<[number, number]>>();
   private stamp: { size: number; mtimeMs: number } | undefined;
 
-  constructor(readonly path: string, private readonly internDocId?: (docId: DocId) => DocId) {}
+  constructor(readonly path: string, private readonly internDocId?: (docId: DocId) => DocId) {
+    super();
+  }
 
   /** Adds the byte range [start, end) of `qid`'s lines; true when the query is new. */
   addRange(qid: QueryId, start: number, end: number): boolean {
@@ -96,8 +99,8 @@ export class RunIndex implements ReadonlyMap<QueryId, readonly RunEntry[]> {
     const seen = new Set<DocId>();
     for (const [start, end] of [[this.starts[i], this.ends[i]] as [number, number], ...(this.moreRanges.get(i) ?? [])]) {
       for (const text of readAt(this.path, start, end - start).toString('utf8').split('\n')) {
-        // The same rules as the reading pass: its skipped lines (reported then) are skipped again.
-        const r = parseRunLine(text.endsWith('\r') ? text.slice(0, -1) : text);
+        // The same rules as the reading pass (a trailing \r is whitespace to it): its skipped lines, reported then, are skipped again.
+        const r = parseRunLine(text);
         if (r === undefined || 'error' in r) continue;
         if (r.qid !== qid) throw changed(`query ${qid}'s lines hold one of query ${r.qid}`);
         if (seen.has(r.docId)) continue;
@@ -111,22 +114,6 @@ export class RunIndex implements ReadonlyMap<QueryId, readonly RunEntry[]> {
 
   *keys(): IterableIterator<QueryId> {
     yield* this.positions.keys();
-  }
-
-  *values(): IterableIterator<readonly RunEntry[]> {
-    for (const q of this.positions.keys()) yield this.get(q)!;
-  }
-
-  *entries(): IterableIterator<[QueryId, readonly RunEntry[]]> {
-    for (const q of this.positions.keys()) yield [q, this.get(q)!];
-  }
-
-  [Symbol.iterator](): IterableIterator<[QueryId, readonly RunEntry[]]> {
-    return this.entries();
-  }
-
-  forEach(callback: (value: readonly RunEntry[], key: QueryId, map: ReadonlyMap<QueryId, readonly RunEntry[]>) => void, thisArg?: unknown): void {
-    for (const [k, v] of this.entries()) callback.call(thisArg, v, k, this);
   }
 }
 

@@ -36,17 +36,18 @@ function wrapErrors(s: Readable, path: string): Readable {
   return s;
 }
 
+/** Line `n`'s text without its trailing \r; a NUL byte never occurs in text, so it means the file is binary (an index, an image, a model). */
+function lineText(path: string, n: number, text: string): string {
+  if (text.includes('\u0000')) throw new InputError(path, n, 'binary data (NUL byte): not a text file');
+  return text.endsWith('\r') ? text.slice(0, -1) : text;
+}
+
 /** Yields the lines of `path` (gzip-aware) without holding the file in memory. */
 export async function* readLines(path: string): AsyncGenerator<NumberedLine> {
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let n = 0;
-  const emit = (text: string): NumberedLine => {
-    n += 1;
-    // A NUL byte never occurs in text: the file is binary (an index, an image, a model).
-    if (text.includes('\u0000')) throw new InputError(path, n, 'binary data (NUL byte): not a text file');
-    return { line: n, text: text.endsWith('\r') ? text.slice(0, -1) : text };
-  };
+  const emit = (text: string): NumberedLine => ({ line: ++n, text: lineText(path, n, text) });
   try {
     for await (const chunk of openInput(path)) {
       rest += decoder.write(chunk as Buffer);
@@ -81,12 +82,7 @@ export async function* readPlacedLines(path: string): AsyncGenerator<PlacedLine>
   let n = 0;
   let carry: Buffer = Buffer.alloc(0);
   let carryStart = 0;
-  const emit = (bytes: Buffer, start: number): PlacedLine => {
-    n += 1;
-    const text = bytes.toString('utf8');
-    if (text.includes('\u0000')) throw new InputError(path, n, 'binary data (NUL byte): not a text file');
-    return { line: n, text: text.endsWith('\r') ? text.slice(0, -1) : text, start, end: start + bytes.length };
-  };
+  const emit = (bytes: Buffer, start: number): PlacedLine => ({ line: ++n, text: lineText(path, n, bytes.toString('utf8')), start, end: start + bytes.length });
   try {
     for await (const chunk of openInput(path)) {
       const buf: Buffer = carry.length > 0 ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
