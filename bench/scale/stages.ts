@@ -300,7 +300,7 @@ const iteration: Stage<Upto & { model: Awaited<ReturnType<typeof createExperimen
     p.model.dispose();
     return {
       info: {
-        what: 'runIteration (iteration 1 of 3): fuse → groups → train → re-rank every training query\'s candidates → replace → got wrong → mine over the whole collection → score the mined pairs',
+        what: 'runIteration (iteration 1 of 3): fuse → groups → train → one streamed pass of the student over every training query (held-out evaluation, got wrong, its column) → replace → mine over the whole collection and score the mined pairs, in batches, into the hard-block file',
         iterationSeconds: record.seconds, steps: record.steps, iterationTrainQueries: record.trainQueries, gotWrong: record.hardQueries.length,
         minedPairs: record.harder?.pairs ?? 0, newPairs: record.harder?.newPairs ?? 0, searched: record.harder?.searched ?? 0,
       },

@@ -48,30 +48,34 @@ function klOver(student: readonly RunEntry[], teacher: readonly RunEntry[] | und
   return klDivergence(pt, ps);
 }
 
-/** Difficulty of every query of the student run (trec_eval score order), in run order. */
-export function runDifficulty(student: Run, opts: DifficultyOptions = {}): QueryDifficulty[] {
+/** Difficulty of one query's student ranking `entries` (trec_eval score order is applied here). */
+export function queryDifficulty(qid: QueryId, entries: readonly RunEntry[], opts: DifficultyOptions = {}): QueryDifficulty {
   const relLevel = opts.relLevel ?? 1;
-  const out: QueryDifficulty[] = [];
-  for (const [qid, entries] of student.byQuery) {
-    const ranked = rankEntries(entries, 'score');
-    const teacherRanked = opts.teacher?.byQuery.get(qid) ? rankEntries(opts.teacher.byQuery.get(qid)!, 'score') : undefined;
-    const judged = opts.qrels?.judgments.get(qid);
-    let targets = new Set<DocId>([...(judged ?? [])].filter(([, g]) => g >= relLevel).map(([d]) => d));
-    let basis: DifficultyBasis = 'qrels';
-    if (targets.size === 0) {
-      basis = teacherRanked && teacherRanked.length > 0 ? 'teacher' : 'none';
-      targets = new Set(basis === 'teacher' ? [teacherRanked![0].docId] : []);
-    }
-    const pos = ranked.findIndex((e) => targets.has(e.docId));
-    const depth = opts.klDepth ?? 100;
-    out.push({
-      queryId: qid,
-      basis,
-      bestPositiveRank: pos < 0 ? null : pos + 1,
-      rr: pos < 0 ? 0 : 1 / (pos + 1),
-      klToTeacher: klOver(ranked.slice(0, depth), teacherRanked, opts),
-    });
+  const ranked = rankEntries(entries, 'score');
+  const teacherEntries = opts.teacher?.byQuery.get(qid);
+  const teacherRanked = teacherEntries ? rankEntries(teacherEntries, 'score') : undefined;
+  const judged = opts.qrels?.judgments.get(qid);
+  let targets = new Set<DocId>([...(judged ?? [])].filter(([, g]) => g >= relLevel).map(([d]) => d));
+  let basis: DifficultyBasis = 'qrels';
+  if (targets.size === 0) {
+    basis = teacherRanked && teacherRanked.length > 0 ? 'teacher' : 'none';
+    targets = new Set(basis === 'teacher' ? [teacherRanked![0].docId] : []);
   }
+  const pos = ranked.findIndex((e) => targets.has(e.docId));
+  const depth = opts.klDepth ?? 100;
+  return {
+    queryId: qid,
+    basis,
+    bestPositiveRank: pos < 0 ? null : pos + 1,
+    rr: pos < 0 ? 0 : 1 / (pos + 1),
+    klToTeacher: klOver(ranked.slice(0, depth), teacherRanked, opts),
+  };
+}
+
+/** Difficulty of every query of the student run, in run order. */
+export function runDifficulty(student: Run, opts: DifficultyOptions = {}): QueryDifficulty[] {
+  const out: QueryDifficulty[] = [];
+  for (const [qid, entries] of student.byQuery) out.push(queryDifficulty(qid, entries, opts));
   return out;
 }
 
@@ -96,18 +100,38 @@ export interface HistogramBin {
 
 /**
  * Histogram of best-positive ranks with upper bin edges (default 1, 3, 10, 100), plus "beyond the
- * last edge or not retrieved" and "no target" bins, so every query is counted.
+ * last edge or not retrieved" and "no target" bins, so every query is counted. Filled one query at
+ * a time, so a pass over the training queries keeps no difficulty per query.
  */
-export function difficultyHistogram(difficulties: readonly QueryDifficulty[], edges: readonly number[] = [1, 3, 10, 100]): HistogramBin[] {
-  const labels = edges.map((e, i) => {
-    const lo = i === 0 ? 1 : edges[i - 1] + 1;
-    return lo === e ? `${e}` : `${lo}-${e}`;
-  });
-  const counts = new Array<number>(edges.length + 2).fill(0);
-  for (const d of difficulties) {
-    if (d.basis === 'none') counts[edges.length + 1] += 1;
-    else if (d.bestPositiveRank === null || d.bestPositiveRank > edges[edges.length - 1]) counts[edges.length] += 1;
-    else counts[edges.findIndex((e) => d.bestPositiveRank! <= e)] += 1;
+export class DifficultyHistogram {
+  private readonly counts: number[];
+
+  constructor(private readonly edges: readonly number[] = [1, 3, 10, 100]) {
+    this.counts = new Array<number>(edges.length + 2).fill(0);
   }
-  return [...labels, `>${edges[edges.length - 1]} or not retrieved`, 'no target'].map((label, i) => ({ label, count: counts[i] }));
+
+  /** Counts one query in its bin. */
+  add(d: QueryDifficulty): void {
+    const edges = this.edges;
+    if (d.basis === 'none') this.counts[edges.length + 1] += 1;
+    else if (d.bestPositiveRank === null || d.bestPositiveRank > edges[edges.length - 1]) this.counts[edges.length] += 1;
+    else this.counts[edges.findIndex((e) => d.bestPositiveRank! <= e)] += 1;
+  }
+
+  /** The bins with their labels, in edge order. */
+  bins(): HistogramBin[] {
+    const edges = this.edges;
+    const labels = edges.map((e, i) => {
+      const lo = i === 0 ? 1 : edges[i - 1] + 1;
+      return lo === e ? `${e}` : `${lo}-${e}`;
+    });
+    return [...labels, `>${edges[edges.length - 1]} or not retrieved`, 'no target'].map((label, i) => ({ label, count: this.counts[i] }));
+  }
+}
+
+/** {@link DifficultyHistogram} of `difficulties`. */
+export function difficultyHistogram(difficulties: readonly QueryDifficulty[], edges: readonly number[] = [1, 3, 10, 100]): HistogramBin[] {
+  const h = new DifficultyHistogram(edges);
+  for (const d of difficulties) h.add(d);
+  return h.bins();
 }

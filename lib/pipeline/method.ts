@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runFromTable } from '../assistants/tableView';
 import type { MethodConfig } from '../config';
-import type { HistogramBin, MiningReport } from '../curriculum';
+import type { HistogramBin } from '../curriculum';
 import type { QueryId } from '../data/types';
 import { writeJsonAtomic } from '../io';
 import { loadStudentCheckpoint, saveStudentCheckpoint, type StudentModel } from '../models';
@@ -18,14 +18,13 @@ import type { ProgressMode } from '../train';
 import type { StepStore } from './steps';
 import type { Split } from './splits';
 import { createExperimentStudent, splitTexts } from './student';
-import { evaluateHeldOut, qualityOn } from './stages/evaluate';
+import { qualityOn } from './stages/evaluate';
 import { normaliseAndFuse } from './stages/fuse';
-import { findGotWrong } from './stages/gotWrong';
 import { trainingGroups } from './stages/groups';
-import { mineNewCandidates } from './stages/mine';
 import { replaceWeakest } from './stages/replace';
 import type { ScoredCandidates } from './stages/score';
-import { scoreNewPairs } from './stages/scoreNew';
+import { buildHarderData, type HarderDataRecord } from './stages/harder';
+import { studentPass } from './stages/studentPass';
 import { perBatchSelector } from './stages/select';
 import type { CarriedState, PairCounts, PoolEntry } from './stages/state';
 import { trainStudent } from './stages/train';
@@ -47,20 +46,6 @@ export interface MethodContext {
   readonly cacheDir: string;
   readonly log?: (message: string) => void;
   readonly progress?: ProgressMode;
-}
-
-/** What harder-data construction did after one iteration. */
-export interface HarderDataRecord {
-  readonly mining: MiningReport;
-  /** Queries that got a block of newly scored pairs (the next iteration's hard groups). */
-  readonly queries: number;
-  readonly pairs: number;
-  /** Pairs that were not among the training candidates before. */
-  readonly newPairs: number;
-  /** Passages the student searched (the whole training collection). */
-  readonly searched: number;
-  /** Per model: pairs it scored and pairs the missing policy imputed. */
-  readonly scoredBy: Record<string, PairCounts>;
 }
 
 /** What one iteration did (shown by notebook 04 and recorded in the manifest). */
@@ -102,6 +87,7 @@ export interface MethodResult {
 }
 
 const STATE = 'state.json';
+const HARD_BLOCKS = 'hard-blocks.tsv';
 const MODEL = 'model';
 
 /** The pool before the first iteration: the configured assistants, ranked by their own runs on the held-out slice. */
@@ -111,7 +97,7 @@ export function initialState(config: MethodConfig, ctx: Pick<MethodContext, 'tra
   const pool = config.assistants.map((a) => ({
     name: a.name, quality: qualityOn(ctx.train, runFromTable(held, a.name), ctx.heldOut, config.eval.relLevel, ['nDCG@10'])['nDCG@10'],
   }));
-  return { pool, studentColumns: {}, hardModels: [], hardBlocks: [] };
+  return { pool, studentColumns: {}, hardModels: [] };
 }
 
 /** The step inputs of one iteration: the config without its row name (rows that differ only by name share steps). */
@@ -126,8 +112,7 @@ export async function runIteration(
 ): Promise<{ record: IterationRecord; next: CarriedState }> {
   const split = ctx.train;
   const held = new Set(ctx.heldOut);
-  const allIds = [...split.candidates.byQuery.keys()];
-  const trainIds = allIds.filter((q) => !held.has(q));
+  const trainIds = [...split.candidates.byQuery.keys()].filter((q) => !held.has(q));
   const last = it === config.iterations.count;
   const teacherRun = runFromTable(ctx.scored.table, config.teacher.name);
   const t0 = Date.now();
@@ -139,34 +124,34 @@ export async function runIteration(
   if (result.resumedFrom !== undefined) ctx.log?.(`${config.name} seed ${seed} iteration ${it}: resumed from the checkpoint of step ${result.resumedFrom}`);
   const t1 = Date.now();
 
-  // The last iteration needs only the held-out slice (nothing comes after it to use the rest).
   const name = `student-it${it}`;
-  const evaluation = await evaluateHeldOut(model, split, last ? ctx.heldOut : allIds, ctx.heldOut, config, { name, cacheDir: ctx.cacheDir });
+  const modelDir = join(dir, MODEL);
+  const mayJoin = config.iterations.replacement && state.pool.length > 0 && !last;
+  const pass = await studentPass(model, split, ctx.heldOut, config, {
+    name, cacheDir: ctx.cacheDir, all: !last, teacherRun, ...(mayJoin ? { column: { path: `${modelDir}.column.log`, table: fused.table } } : {}),
+  });
+  const { evaluation, wrong } = pass;
   const t2 = Date.now();
-  await saveStudentCheckpoint(join(dir, MODEL), model, { iteration: it, seed, config: config.name });
-
-  const replacement = config.iterations.replacement && state.pool.length > 0 && !last
-    ? await replaceWeakest(state, { name, quality: evaluation.heldOut['nDCG@10'], run: evaluation.run, modelDir: join(dir, MODEL) }, fused.table, ctx.heldOut, ctx.testQueryIds)
+  await saveStudentCheckpoint(modelDir, model, { iteration: it, seed, config: config.name });
+  const replacement = mayJoin
+    ? await replaceWeakest(state, { name, quality: evaluation.heldOut['nDCG@10'], modelDir, columnLog: pass.columnLog }, ctx.heldOut, ctx.testQueryIds)
     : { pool: state.pool, studentColumns: state.studentColumns, replaced: null };
-  const wrong = findGotWrong(evaluation.run, split, trainIds, teacherRun, config);
 
-  let next: CarriedState = { pool: replacement.pool, studentColumns: replacement.studentColumns, hardModels: [], hardBlocks: [] };
+  let next: CarriedState = { pool: replacement.pool, studentColumns: replacement.studentColumns, hardModels: [] };
   let harder: HarderDataRecord | undefined;
   if (config.iterations.hardData && !last && wrong.wrong.length > 0) {
-    const mined = await mineNewCandidates(model, split, wrong.wrong, groups.base, teacherRun, config, { seed, iteration: it, cacheDir: ctx.cacheDir });
-    const scored = await scoreNewPairs(mined, next, ctx.scored.scorers, { name, model }, split, config);
-    next = { ...next, hardModels: scored.models, hardBlocks: scored.blocks };
-    harder = {
-      mining: mined.report, queries: scored.blocks.length, pairs: scored.blocks.reduce((a, b) => a + b.docIds.length, 0),
-      newPairs: mined.newPairs, searched: mined.searched, scoredBy: scored.counts,
-    };
+    const built = await buildHarderData(model, split, wrong.wrong, groups.base, teacherRun, next, ctx.scored.scorers, { name, model }, config, {
+      seed, iteration: it, cacheDir: ctx.cacheDir, path: join(dir, HARD_BLOCKS),
+    });
+    next = { ...next, ...built.hard };
+    harder = built.record;
   }
   const t3 = Date.now();
   const record: IterationRecord = {
     iteration: it, poolBefore: state.pool, groups: groups.groups.length, hardGroupsUsed: groups.hardGroups, steps: result.steps,
     chosen: result.assistantCounts, finalLoss: result.lastRecord?.loss, heldOut: evaluation.heldOut, replaced: replacement.replaced,
     poolAfter: next.pool, hardQueries: wrong.wrong, trainQueries: trainIds.length, difficulty: wrong.histogram,
-    ...(harder ? { harder } : {}), hardGroupsNext: next.hardBlocks.length,
+    ...(harder ? { harder } : {}), hardGroupsNext: harder && next.hardBlocksFile ? harder.queries : 0,
     seconds: { train: (t1 - t0) / 1000, evaluate: (t2 - t1) / 1000, mine: (t3 - t2) / 1000 },
   };
   return { record, next };
@@ -215,10 +200,10 @@ export async function runMethod(config: MethodConfig, seed: number, ctx: MethodC
   return { iterations: records, modelDir: join(prevDir!, MODEL), finalKey: prevKey };
 }
 
-/** A step is written in `<dir>.work` and renamed: point its own student checkpoint and column at the final folder. */
+/** A step is written in `<dir>.work` and renamed: point its own student checkpoint, column and hard blocks at the final folder. */
 function relocate(state: CarriedState, dir: string): CarriedState {
   const work = `${dir}.work`;
   const moved = (p: string) => (p.startsWith(work) ? dir + p.slice(work.length) : p);
   const studentColumns = Object.fromEntries(Object.entries(state.studentColumns).map(([k, c]) => [k, { ...c, modelDir: moved(c.modelDir), ...(c.scoresLog ? { scoresLog: moved(c.scoresLog) } : {}) }]));
-  return { ...state, studentColumns };
+  return { ...state, studentColumns, ...(state.hardBlocksFile ? { hardBlocksFile: moved(state.hardBlocksFile) } : {}) };
 }

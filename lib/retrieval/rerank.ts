@@ -3,7 +3,7 @@
  * product of its embedding with theirs (passage embeddings encoded once, optionally cached). This
  * is how students are evaluated on pools and how held-out slices are monitored during training.
  */
-import type { CandidateLists, Collection, DocId, QueryId, QuerySet, Run } from '../data/types';
+import type { CandidateLists, Collection, DocId, QueryId, QuerySet, Run, RunEntry } from '../data/types';
 import type { Encoder } from '../models/types';
 import { encodeCorpus } from './encodeCorpus';
 import { RunColumns } from '../data/runColumns';
@@ -23,32 +23,51 @@ export interface RerankOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
+/** Queries encoded at once by {@link forEachReranked}: bounds the query embeddings held, whatever the number of queries. */
+export const RERANK_QUERY_CHUNK = 8192;
+
 /**
- * The encoder's run over `queryIds`: each query's candidates (those with text) by descending
- * score, ties by descending docid as trec_eval orders them. Queries without text or candidates are left out.
+ * Visits each of `queryIds` (in order) with its candidates that have text ranked by the encoder:
+ * descending score, ties by descending docid as trec_eval orders them. Queries without text or
+ * candidates are skipped. The passages are encoded once; the queries `queryChunk` at a time, so no
+ * run and no embedding per query outlives its chunk (a pass over every training query each iteration).
  */
-export async function rerankCandidates(model: Encoder, pool: CandidatePool, queryIds: readonly QueryId[], opts: RerankOptions = {}): Promise<Run> {
+export async function forEachReranked(
+  model: Encoder, pool: CandidatePool, queryIds: readonly QueryId[],
+  visit: (queryId: QueryId, ranked: RunEntry[]) => void | Promise<void>, opts: RerankOptions & { readonly queryChunk?: number } = {},
+): Promise<void> {
   const ids = queryIds.filter((q) => pool.candidates.byQuery.has(q) && pool.queries.queries.has(q));
-  const lists = new Map(ids.map((q) => [q, pool.candidates.byQuery.get(q)!.filter((d) => pool.collection.passages.has(d))]));
-  const docIds = [...new Set([...lists.values()].flat())];
-  const passages = docIds.map((d) => pool.collection.passages.get(d)!);
+  const withText = (qid: QueryId) => pool.candidates.byQuery.get(qid)!.filter((d) => pool.collection.passages.has(d));
+  const row = new Map<DocId, number>();
+  for (const q of ids) for (const d of withText(q)) if (!row.has(d)) row.set(d, row.size);
+  const passages = [...row.keys()].map((d) => pool.collection.passages.get(d)!);
   const corpus = await encodeCorpus(model, passages, { cacheDir: opts.cacheDir, onProgress: opts.onProgress, batchSize: 512 });
-  const q = await model.encode(ids.map((id) => pool.queries.queries.get(id)!.text), 'query');
-  const row = new Map<DocId, number>(docIds.map((d, i) => [d, i]));
-  const dim = q.dim;
   const p = corpus.matrix.data;
-  // Columns, not entry objects: this re-ranks every training query's candidates each iteration.
+  const chunk = opts.queryChunk ?? RERANK_QUERY_CHUNK;
+  for (let start = 0; start < ids.length; start += chunk) {
+    const chunkIds = ids.slice(start, start + chunk);
+    const q = await model.encode(chunkIds.map((id) => pool.queries.queries.get(id)!.text), 'query');
+    const dim = q.dim;
+    for (let qi = 0; qi < chunkIds.length; qi++) {
+      const qv = q.data.subarray(qi * dim, (qi + 1) * dim);
+      const entries = withText(chunkIds[qi]).map((d) => {
+        const r = row.get(d)! * dim;
+        let s = 0;
+        for (let k = 0; k < dim; k++) s += qv[k] * p[r + k];
+        return { docId: d, score: s, rank: 0 };
+      });
+      entries.sort((a, b) => b.score - a.score || (a.docId < b.docId ? 1 : a.docId > b.docId ? -1 : 0));
+      entries.forEach((e, i) => (e.rank = i + 1));
+      await visit(chunkIds[qi], entries);
+    }
+  }
+}
+
+/** The encoder's run over `queryIds` (see {@link forEachReranked}), held by column. */
+export async function rerankCandidates(model: Encoder, pool: CandidatePool, queryIds: readonly QueryId[], opts: RerankOptions = {}): Promise<Run> {
   const byQuery = new RunColumns();
-  ids.forEach((qid, qi) => {
-    const qv = q.data.subarray(qi * dim, (qi + 1) * dim);
-    const entries = lists.get(qid)!.map((d) => {
-      const r = row.get(d)! * dim;
-      let s = 0;
-      for (let k = 0; k < dim; k++) s += qv[k] * p[r + k];
-      return { docId: d, score: s, rank: 0 };
-    });
-    entries.sort((a, b) => b.score - a.score || (a.docId < b.docId ? 1 : a.docId > b.docId ? -1 : 0));
-    entries.forEach((e, i) => byQuery.push(qid, e.docId, e.score, i + 1));
-  });
+  await forEachReranked(model, pool, queryIds, (qid, ranked) => {
+    for (const e of ranked) byQuery.push(qid, e.docId, e.score, e.rank);
+  }, opts);
   return { name: opts.name ?? model.name, byQuery: byQuery.compact() };
 }

@@ -1,18 +1,15 @@
 /**
  * Stage "evaluate on the held-out slice": "after each iteration the student is evaluated"
- * (docs/method.md §1), on held-out training queries only. One re-ranking of the requested
- * training queries' candidates serves this evaluation, the student's assistant column and the
- * got-wrong search.
+ * (docs/method.md §1), on held-out training queries only: their candidates as the student's
+ * pass ranks them (stages/studentPass.ts); the replacement decision reads these measures.
  */
 import { answerMeasureDepth } from '../../eval/answers';
 import type { MethodConfig } from '../../config';
 import type { QueryId, Run } from '../../data/types';
 import { evaluate } from '../../eval';
-import { withStudentEncoder, type StudentModel } from '../../models';
-import { rerankCandidates } from '../../retrieval/rerank';
 import type { Split } from '../splits';
 
-/** The student's run over the training candidates and its held-out measures. */
+/** The student's run over the held-out queries' candidates and its measures there. */
 export interface HeldOutEvaluation {
   readonly run: Run;
   readonly heldOut: Record<string, number>;
@@ -34,10 +31,4 @@ export function runOn(run: Run, queryIds: Iterable<QueryId>): Run {
 /** Mean measures of `run` over `queryIds` only. */
 export function qualityOn(split: Split, run: Run, queryIds: readonly QueryId[], relLevel: number, measures: readonly string[]): Record<string, number> {
   return evaluate(split.qrels!, runOn(run, queryIds), [...measures], { relLevel }).mean;
-}
-
-/** Re-ranks `rerankIds`' candidates with the student and evaluates it on `heldOut`. */
-export async function evaluateHeldOut(model: StudentModel, split: Split, rerankIds: readonly QueryId[], heldOut: readonly QueryId[], config: MethodConfig, o: { name: string; cacheDir: string }): Promise<HeldOutEvaluation> {
-  const run = await withStudentEncoder(model, (encoder) => rerankCandidates(encoder, split, rerankIds, { name: o.name, cacheDir: o.cacheDir }));
-  return { run, heldOut: qualityOn(split, run, heldOut, config.eval.relLevel, heldOutMeasures(config)) };
 }

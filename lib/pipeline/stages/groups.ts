@@ -3,16 +3,17 @@
  * from its candidates) plus, from the second iteration on, one group per query the student got
  * wrong, made of the newly mined pairs scored by the teacher and assistants ("queries the student
  * got wrong are added as harder data", docs/method.md "harder data"). Both come from
- * lib/train's planTrainingGroups: the base groups are a plan (each group's candidates' positions,
- * ~40 bytes), built from the table view when the trainer draws them, so no group is held per
- * training query.
+ * lib/train's planTrainingGroups: the groups are a plan (each group's candidates' positions,
+ * ~40 bytes), built from the table view (the hard ones from the hard-block file) when the trainer
+ * draws them, so no group is held per training query.
  */
-import type { QueryScores, ScoreTable } from '../../assistants/types';
+import type { ScoreTable } from '../../assistants/types';
 import type { MethodConfig } from '../../config';
 import type { QueryId } from '../../data/types';
-import { buildTrainingGroups, concatGroups, planTrainingGroups, type TrainingGroup, type TrainingGroupReport, type TrainingGroupSource } from '../../train';
+import { concatGroups, planTrainingGroups, type TrainingGroup, type TrainingGroupReport, type TrainingGroupSource } from '../../train';
 import { restrictQueries } from '../table';
 import type { Split } from '../splits';
+import { hardTable } from './hardBlocks';
 import type { CarriedState } from './state';
 
 /** The groups one iteration trains on. */
@@ -24,21 +25,12 @@ export interface IterationGroups {
   readonly hardGroups: number;
 }
 
-/** The hard blocks of the carried state as a score table (teacher column first). */
-export function hardTable(state: Pick<CarriedState, 'hardModels' | 'hardBlocks'>): ScoreTable {
-  const models = state.hardModels.map((name, i) => ({ name, role: i === 0 ? 'teacher' as const : 'assistant' as const }));
-  const byQuery = new Map<QueryId, QueryScores>(state.hardBlocks.map((b) => [b.queryId, {
-    queryId: b.queryId, docIds: b.docIds, scores: state.hardModels.map((m) => Float64Array.from(b.scores[m])),
-  }]));
-  return { models, byQuery };
-}
-
 /** Base groups over the training (not held-out) queries, then the carried hard groups. */
 export function trainingGroups(config: MethodConfig, table: ScoreTable, split: Split, trainIds: readonly QueryId[], state: CarriedState, seed: number): IterationGroups {
   const opts = { negatives: config.train.negatives, relLevel: config.eval.relLevel, seed };
   const base = planTrainingGroups(restrictQueries(table, new Set(trainIds)), split.queries, split.collection, split.qrels, opts);
-  const hard = state.hardBlocks.length === 0
+  const hard = !state.hardBlocksFile && (state.hardBlocks ?? []).length === 0
     ? []
-    : buildTrainingGroups(hardTable(state), split.queries, split.collection, split.qrels, { ...opts, negatives: config.train.negatives, seed: seed + 1 }).groups;
+    : planTrainingGroups(hardTable(state), split.queries, split.collection, split.qrels, { ...opts, seed: seed + 1 }).groups;
   return { groups: concatGroups(base.groups, hard), base: base.groups.byQuery(), baseReport: base.report, hardGroups: hard.length };
 }

@@ -23,16 +23,14 @@ export interface MinedCandidates {
   readonly searched: number;
 }
 
-/** Mines new candidates for the got-wrong queries that have a base group (its positive anchors the block). */
-export async function mineNewCandidates(
-  model: StudentModel, split: Split, wrong: readonly QueryId[], base: ReadonlyMap<QueryId, TrainingGroup>,
-  teacherRun: Run, config: MethodConfig, o: { seed: number; iteration: number; cacheDir: string },
-): Promise<MinedCandidates> {
-  const ids = wrong.filter((q) => base.has(q));
+/** The got-wrong queries that can get a block: those with a base group (its positive anchors the block). */
+export function minable(wrong: readonly QueryId[], base: ReadonlyMap<QueryId, TrainingGroup>): QueryId[] {
+  return wrong.filter((q) => base.has(q));
+}
+
+/** Blocks of `ids` (minable queries) with negatives sampled from `source`'s ranking of each (per-query seeds: any batch of queries mines the same). */
+export function minedBlocks(source: Run, ids: readonly QueryId[], split: Split, base: ReadonlyMap<QueryId, TrainingGroup>, config: MethodConfig, o: { seed: number; iteration: number }): Omit<MinedCandidates, 'searched'> {
   const depth = config.iterations.mineDepth;
-  const source: Run = config.iterations.negativesFrom === 'student'
-    ? await retrieveWithStudent(model, split, ids, depth, o.cacheDir)
-    : { name: teacherRun.name, byQuery: new Map(ids.filter((q) => teacherRun.byQuery.has(q)).map((q) => [q, teacherRun.byQuery.get(q)!])) };
   const mined = mineHardNegatives(source, split.qrels, { depth: [1, depth], count: config.train.negatives, seed: o.seed * 31 + o.iteration });
   const blocks: Array<{ queryId: QueryId; docIds: DocId[] }> = [];
   let newPairs = 0;
@@ -45,5 +43,21 @@ export async function mineNewCandidates(
     newPairs += negs.filter((d) => !known.has(d)).length;
     blocks.push({ queryId: q, docIds: [positive, ...negs] });
   }
-  return { blocks, report: mined.report, newPairs, searched: config.iterations.negativesFrom === 'student' ? split.collection.passages.size : 0 };
+  return { blocks, report: mined.report, newPairs };
+}
+
+/** The teacher's ranking of `ids`' candidates: the source of negatives with negativesFrom 'teacher'. */
+export function teacherSource(teacherRun: Run, ids: readonly QueryId[]): Run {
+  return { name: teacherRun.name, byQuery: new Map(ids.filter((q) => teacherRun.byQuery.has(q)).map((q) => [q, teacherRun.byQuery.get(q)!])) };
+}
+
+/** Mines new candidates for the got-wrong queries that have a base group, all at once (stages/harder.ts does it in batches). */
+export async function mineNewCandidates(
+  model: StudentModel, split: Split, wrong: readonly QueryId[], base: ReadonlyMap<QueryId, TrainingGroup>,
+  teacherRun: Run, config: MethodConfig, o: { seed: number; iteration: number; cacheDir: string },
+): Promise<MinedCandidates> {
+  const ids = minable(wrong, base);
+  const fromStudent = config.iterations.negativesFrom === 'student';
+  const source = fromStudent ? await retrieveWithStudent(model, split, ids, config.iterations.mineDepth, o.cacheDir) : teacherSource(teacherRun, ids);
+  return { ...minedBlocks(source, ids, split, base, config, o), searched: fromStudent ? split.collection.passages.size : 0 };
 }

@@ -3,11 +3,10 @@
  * (docs/method.md "assistant replacement"), judged on the held-out slice of the training queries
  * through lib/assistants' AssistantPool, whose guard refuses any test query.
  */
+import { rmSync } from 'node:fs';
 import { AssistantPool } from '../../assistants/pool';
-import type { ScoreTable } from '../../assistants/types';
-import type { QueryId, Run } from '../../data/types';
+import type { QueryId } from '../../data/types';
 import type { CarriedState, PoolEntry, StudentColumn } from './state';
-import { writeStudentColumn } from './studentColumn';
 
 /** The pool after the replacement decision. */
 export interface ReplacementOutcome {
@@ -18,12 +17,13 @@ export interface ReplacementOutcome {
 }
 
 /**
- * Lets the student `name` (held-out nDCG@10 `quality`, run `run`, checkpoint `modelDir`) replace
- * the weakest pool member when strictly better; its column scores come from `run` over `table`.
+ * Lets the student `name` (held-out nDCG@10 `quality`, checkpoint `modelDir`, column `columnLog`
+ * written by its pass over the training queries) replace the weakest pool member when strictly
+ * better; a column that did not join is deleted.
  */
 export async function replaceWeakest(
-  state: Pick<CarriedState, 'pool' | 'studentColumns'>, student: { name: string; quality: number; run: Run; modelDir: string },
-  table: ScoreTable, heldOut: readonly QueryId[], testQueryIds: Iterable<QueryId>,
+  state: Pick<CarriedState, 'pool' | 'studentColumns'>, student: { name: string; quality: number; modelDir: string; columnLog?: string },
+  heldOut: readonly QueryId[], testQueryIds: Iterable<QueryId>,
 ): Promise<ReplacementOutcome> {
   const pool = new AssistantPool<null>(heldOut, testQueryIds, async () => {
     throw new Error('replaceWeakest: every quality is measured by the held-out evaluation stage');
@@ -32,12 +32,13 @@ export async function replaceWeakest(
   const decision = await pool.replaceWorst(student.name, null, student.quality);
   const studentColumns = { ...state.studentColumns };
   if (decision.replaced !== null) {
-    const scoresLog = `${student.modelDir}.column.log`;
-    writeStudentColumn(scoresLog, student.run, table);
+    if (!student.columnLog) throw new Error(`replaceWeakest: ${student.name} replaces ${decision.replaced} but has no column; studentPass writes it (its column option)`);
     // The column keeps the name of the model it replaced in the raw table.
     const rawName = state.studentColumns[decision.replaced]?.replaced ?? decision.replaced;
     delete studentColumns[decision.replaced];
-    studentColumns[student.name] = { replaced: rawName, scoresLog, modelDir: student.modelDir };
+    studentColumns[student.name] = { replaced: rawName, scoresLog: student.columnLog, modelDir: student.modelDir };
+  } else if (student.columnLog) {
+    rmSync(student.columnLog, { force: true });
   }
   return {
     pool: pool.members().map((m) => ({ name: m.name, quality: m.quality })), studentColumns,

@@ -40,7 +40,10 @@ export interface CarriedState {
   readonly studentColumns: Record<string, StudentColumn>;
   /** Columns (teacher first, then the pool) the hard blocks were scored with. */
   readonly hardModels: string[];
-  readonly hardBlocks: HardBlock[];
+  /** File of the hard blocks, one line per query (stages/hardBlocks.ts); absent when there are none. */
+  readonly hardBlocksFile?: string;
+  /** The blocks inline, as states written before the file hold them (read, never written by runMethod). */
+  readonly hardBlocks?: HardBlock[];
 }
 
 /** Scored / imputed pair counts of one model on the newly mined pairs. */

@@ -1,12 +1,13 @@
 /**
  * A student column's scores over the training candidates, kept in a score log beside its
  * checkpoint instead of the carried state's JSON: per query one record, aligned with the raw
- * table's docIds of that query, read back when a configuration's table swaps the column in.
+ * table's docIds of that query, written as the student's pass ranks each query and read back when
+ * a configuration's table swaps the column in.
  */
 import { rmSync } from 'node:fs';
 import { ScoreLog, readScoreRecord } from '../../assistants/scoreLog';
 import type { ScoreTable } from '../../assistants/types';
-import type { DocId, QueryId, Run } from '../../data/types';
+import type { DocId, QueryId, Run, RunEntry } from '../../data/types';
 import { sha256 } from '../../io';
 import type { StudentColumn } from './state';
 
@@ -14,17 +15,46 @@ function keyOf(queryId: QueryId): Buffer {
   return Buffer.from(sha256('student-column', queryId), 'hex');
 }
 
+/**
+ * Writes a student column one query at a time, as the student's pass over the training queries
+ * ranks them (stages/gotWrong.ts), so no run of every training query is held. A query never put
+ * reads back as NaN, like one the student had no score for.
+ */
+export class StudentColumnWriter {
+  private constructor(private readonly log: ScoreLog, private readonly table: ScoreTable) {}
+
+  /** A new log at `path` (any earlier one is replaced) for the candidates of `table`. */
+  static create(path: string, table: ScoreTable): StudentColumnWriter {
+    rmSync(path, { force: true });
+    return new StudentColumnWriter(ScoreLog.open(path), table);
+  }
+
+  /** Writes `ranked`'s scores of `queryId`'s candidates in the table (NaN where it has none); a query outside the table is ignored. */
+  put(queryId: QueryId, ranked: readonly RunEntry[]): void {
+    const b = this.table.byQuery.get(queryId);
+    if (!b) return;
+    const s = new Map(ranked.map((e) => [e.docId, e.score]));
+    this.log.put(keyOf(queryId), Float64Array.from(b.docIds, (d) => s.get(d) ?? NaN));
+  }
+
+  /** Writes every query of `run`. */
+  putRun(run: Run): void {
+    for (const [q, entries] of run.byQuery) this.put(q, entries);
+  }
+
+  /** Flushes and closes the log. */
+  close(): void {
+    this.log.close();
+  }
+}
+
 /** Writes `run`'s scores of every query's candidates in `table` (NaN where the run has none) to a new log at `path`. */
 export function writeStudentColumn(path: string, run: Run, table: ScoreTable): void {
-  rmSync(path, { force: true });
-  const log = ScoreLog.open(path);
+  const w = StudentColumnWriter.create(path, table);
   try {
-    for (const [q, b] of table.byQuery) {
-      const s = new Map(run.byQuery.get(q)?.map((e) => [e.docId, e.score]) ?? []);
-      log.put(keyOf(q), Float64Array.from(b.docIds, (d) => s.get(d) ?? NaN));
-    }
+    for (const q of table.byQuery.keys()) w.put(q, run.byQuery.get(q) ?? []);
   } finally {
-    log.close();
+    w.close();
   }
 }
 
