@@ -151,7 +151,7 @@ export async function runIteration(
     iteration: it, poolBefore: state.pool, groups: groups.groups.length, hardGroupsUsed: groups.hardGroups, steps: result.steps,
     chosen: result.assistantCounts, finalLoss: result.lastRecord?.loss, heldOut: evaluation.heldOut, replaced: replacement.replaced,
     poolAfter: next.pool, hardQueries: wrong.wrong, trainQueries: trainIds.length, difficulty: wrong.histogram,
-    ...(harder ? { harder } : {}), hardGroupsNext: harder && next.hardBlocksFile ? harder.queries : 0,
+    ...(harder ? { harder } : {}), hardGroupsNext: harder?.queries ?? 0,
     seconds: { train: (t1 - t0) / 1000, evaluate: (t2 - t1) / 1000, mine: (t3 - t2) / 1000 },
   };
   return { record, next };

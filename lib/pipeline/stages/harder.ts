@@ -82,7 +82,8 @@ export async function buildHarderData(
   const scoredBy: Record<string, PairCounts> = Object.fromEntries(models.map((m) => [m, { scored: 0, imputed: 0 }]));
   const batches = async (search?: StudentSearch) => {
     const size = o.batch ?? HARD_DATA_BATCH;
-    for (let start = 0; start < ids.length || (start === 0 && !mining); start += size) {
+    // At least one batch, so that no minable query still gives a (zero) mining report.
+    for (let start = 0; start === 0 || start < ids.length; start += size) {
       const batch = ids.slice(start, start + size);
       const source = search ? await search(batch, config.iterations.mineDepth, `${model.name}-mined`) : teacherSource(teacherRun, batch);
       const mined = minedBlocks(source, batch, split, base, config, o);
