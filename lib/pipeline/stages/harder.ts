@@ -3,8 +3,12 @@
  * (stages/mine.ts: the student searches the whole collection, encoded once), score the new pairs
  * with the teacher and every pool member (stages/scoreNew.ts), append the scored blocks to the
  * iteration's hard-block file (stages/hardBlocks.ts), next batch. Neither the search results nor
- * the scored blocks are held for every got-wrong query; mining draws per query and scoring and
- * filling are per query, so the file is the same whatever the batch size.
+ * the scored blocks are held for every got-wrong query. Mining draws per query and scoring and
+ * filling are per query, so a batch changes only float rounding: the search's sgemm rounds a
+ * query's scores by its place in the block (lib/retrieval/topk.ts), which can swap passages tied
+ * to the last bit at the mining depth. Measured on the 10k-passage × 20k-query miniature: 88,957
+ * new pairs against 88,930 mined all at once, of 103,360; up to 8,192 got-wrong queries (the demo)
+ * nothing changes.
  */
 import { rmSync } from 'node:fs';
 import type { Scorer } from '../../assistants/types';
