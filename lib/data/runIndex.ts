@@ -5,7 +5,10 @@
  * need ~9 GB (37 bytes per entry); as ranges, ~180 MB. A run file changed under a running experiment
  * is an error naming it, never other entries: every read checks that the range holds exactly the
  * query's lines and entry count seen when indexing, and every 256th read also the file's size and
- * modification time (an fstat per read was 15% of building a split's candidates).
+ * modification time (an fstat per read was 15% of building a split's candidates). Its entries hold
+ * the doc ids as parsed, not interned (`internDocId` applies to held runs): interning on every read
+ * was 18% of building candidates at 100k queries, and the one list that keeps them, the split's
+ * candidates, shares the collection's id strings itself (assembleSplit).
  */
 import { readAt, readerStat } from '../io/readers';
 import { ReadonlyMapBase } from './mapView';
@@ -26,7 +29,7 @@ export class RunIndex extends ReadonlyMapBase<QueryId, readonly RunEntry[]> {
   private readonly moreRanges = new Map<number, Array<[number, number]>>();
   private stamp: { size: number; mtimeMs: number } | undefined;
 
-  constructor(readonly path: string, private readonly internDocId?: (docId: DocId) => DocId) {
+  constructor(readonly path: string) {
     super();
   }
 
@@ -72,9 +75,9 @@ export class RunIndex extends ReadonlyMapBase<QueryId, readonly RunEntry[]> {
     return this.positions.has(qid);
   }
 
-  /** `qid`'s entries with doc ids as the file has them (before interning), for the reading pass's checks. */
+  /** `qid`'s entries, for the reading pass's checks. */
   rawEntriesOf(qid: QueryId): RunEntry[] {
-    return this.read(qid, false) ?? [];
+    return this.read(qid) ?? [];
   }
 
   /** Doc ids of `qid`'s entries as the file has them. */
@@ -83,10 +86,10 @@ export class RunIndex extends ReadonlyMapBase<QueryId, readonly RunEntry[]> {
   }
 
   get(qid: QueryId): readonly RunEntry[] | undefined {
-    return this.read(qid, true);
+    return this.read(qid);
   }
 
-  private read(qid: QueryId, intern: boolean): RunEntry[] | undefined {
+  private read(qid: QueryId): RunEntry[] | undefined {
     const i = this.positions.get(qid);
     if (i === undefined) return undefined;
     const changed = (why: string) => new Error(`${this.path}: the run file changed since it was read (${why}); rerun to read it again`);
@@ -105,7 +108,7 @@ export class RunIndex extends ReadonlyMapBase<QueryId, readonly RunEntry[]> {
         if (r.qid !== qid) throw changed(`query ${qid}'s lines hold one of query ${r.qid}`);
         if (seen.has(r.docId)) continue;
         seen.add(r.docId);
-        out.push({ docId: intern && this.internDocId ? this.internDocId(r.docId) : r.docId, score: r.score, rank: r.rank });
+        out.push({ docId: r.docId, score: r.score, rank: r.rank });
       }
     }
     if (this.stamp && out.length !== this.counts[i]) throw changed(`query ${qid} has ${out.length} entries, ${this.counts[i]} when read`);
@@ -120,7 +123,7 @@ export class RunIndex extends ReadonlyMapBase<QueryId, readonly RunEntry[]> {
 /** readTrecRun with `onDisk`: the same checks, skips and report, the entries left in the file. */
 export async function readIndexedTrecRun(path: string, opts: TrecReadOptions = {}): Promise<Loaded<Run> & { report: RunLoadReport }> {
   const problems = new LoadReporter(path, opts.strict ?? true);
-  const index = new RunIndex(path, opts.internDocId);
+  const index = new RunIndex(path);
   let records = 0;
   let tiedQueries = 0;
   let rankInversions = 0;

@@ -17,8 +17,9 @@ export interface TrecReadOptions {
   /** Name given to the loaded value (default: the file name without `.trec`/`.txt`/`.gz`). */
   readonly name?: string;
   /**
-   * The canonical string of a doc id (e.g. the collection's own key), so the run's millions of
-   * entries share the collection's id strings instead of holding one parsed copy each.
+   * The canonical string of a doc id (e.g. the collection's own key), so a held run's millions of
+   * entries share the collection's id strings instead of holding one parsed copy each. A run left
+   * on disk (`onDisk`) hands out parsed ids: it keeps no entry to share them.
    */
   readonly internDocId?: (docId: DocId) => DocId;
 }

@@ -190,7 +190,12 @@ async function assembleSplit(datasets: readonly string[], wanted: readonly strin
   let noText = 0;
   const byQuery = new Map<QueryId, readonly DocId[]>();
   for (const [q, list] of all.byQuery) {
-    const kept = list.filter((d) => collection.has(d));
+    // The collection's own id string: the kept lists share it rather than holding ids parsed from a run.
+    const kept: DocId[] = [];
+    for (const d of list) {
+      const p = collection.get(d);
+      if (p) kept.push(p.id);
+    }
     noText += list.length - kept.length;
     if (kept.length > 0) byQuery.set(q, kept);
   }
