@@ -75,21 +75,7 @@ export class RunIndex extends ReadonlyMapBase<QueryId, readonly RunEntry[]> {
     return this.positions.has(qid);
   }
 
-  /** `qid`'s entries, for the reading pass's checks. */
-  rawEntriesOf(qid: QueryId): RunEntry[] {
-    return this.read(qid) ?? [];
-  }
-
-  /** Doc ids of `qid`'s entries as the file has them. */
-  rawDocIdsOf(qid: QueryId): DocId[] {
-    return this.rawEntriesOf(qid).map((e) => e.docId);
-  }
-
   get(qid: QueryId): readonly RunEntry[] | undefined {
-    return this.read(qid);
-  }
-
-  private read(qid: QueryId): RunEntry[] | undefined {
     const i = this.positions.get(qid);
     if (i === undefined) return undefined;
     const changed = (why: string) => new Error(`${this.path}: the run file changed since it was read (${why}); rerun to read it again`);
@@ -159,7 +145,7 @@ export async function readIndexedTrecRun(path: string, opts: TrecReadOptions = {
     if (current?.qid !== r.qid) {
       close();
       // A query met again further down: its earlier entries come back without their line numbers.
-      const earlier = index.has(r.qid) ? index.rawDocIdsOf(r.qid) : [];
+      const earlier = (index.get(r.qid) ?? []).map((e) => e.docId);
       current = { qid: r.qid, start, end, lines: new Map(earlier.map((d) => [d, 0])), entries: [] };
     }
     current.end = end;
@@ -174,7 +160,7 @@ export async function readIndexedTrecRun(path: string, opts: TrecReadOptions = {
   for (const q of reopened) {
     // As readTrecRun counts it: over all of the query's entries, in file order.
     const first = firstStretch.get(q);
-    const whole = rankColumnDisagreements(new Map([[q, index.rawEntriesOf(q)]]));
+    const whole = rankColumnDisagreements(new Map([[q, index.get(q) ?? []]]));
     tiedQueries += whole.tiedQueries - (first?.tiedQueries ?? 0);
     rankInversions += whole.rankInversions - (first?.rankInversions ?? 0);
   }

@@ -37,9 +37,9 @@ export async function forEachReranked(
   visit: (queryId: QueryId, ranked: RunEntry[]) => void | Promise<void>, opts: RerankOptions & { readonly queryChunk?: number } = {},
 ): Promise<void> {
   const ids = queryIds.filter((q) => pool.candidates.byQuery.has(q) && pool.queries.queries.has(q));
-  const withText = (qid: QueryId) => pool.candidates.byQuery.get(qid)!.filter((d) => pool.collection.passages.has(d));
+  // Row of each candidate passage with text; a candidate without a row has none, and is left out.
   const row = new Map<DocId, number>();
-  for (const q of ids) for (const d of withText(q)) if (!row.has(d)) row.set(d, row.size);
+  for (const q of ids) for (const d of pool.candidates.byQuery.get(q)!) if (!row.has(d) && pool.collection.passages.has(d)) row.set(d, row.size);
   const passages = [...row.keys()].map((d) => pool.collection.passages.get(d)!);
   const corpus = await encodeCorpus(model, passages, { cacheDir: opts.cacheDir, onProgress: opts.onProgress, batchSize: 512 });
   const p = corpus.matrix.data;
@@ -50,12 +50,15 @@ export async function forEachReranked(
     const dim = q.dim;
     for (let qi = 0; qi < chunkIds.length; qi++) {
       const qv = q.data.subarray(qi * dim, (qi + 1) * dim);
-      const entries = withText(chunkIds[qi]).map((d) => {
-        const r = row.get(d)! * dim;
+      const entries: Array<{ docId: DocId; score: number; rank: number }> = [];
+      for (const d of pool.candidates.byQuery.get(chunkIds[qi])!) {
+        const at = row.get(d);
+        if (at === undefined) continue;
+        const r = at * dim;
         let s = 0;
         for (let k = 0; k < dim; k++) s += qv[k] * p[r + k];
-        return { docId: d, score: s, rank: 0 };
-      });
+        entries.push({ docId: d, score: s, rank: 0 });
+      }
       entries.sort((a, b) => b.score - a.score || (a.docId < b.docId ? 1 : a.docId > b.docId ? -1 : 0));
       entries.forEach((e, i) => (e.rank = i + 1));
       await visit(chunkIds[qi], entries);

@@ -84,8 +84,9 @@ class TopKHeap {
  * chunkRows. Scoring all queries against a chunk at once made mining's search of 64,779 got-wrong
  * queries allocate 4.2 GB (64,779 × 16,384 floats), the peak of a 100k-query iteration. A query's
  * scores depend on its block only in the last bit: OpenBLAS's sgemm rounds a row differently by
- * its place in the block (measured on random 32-dim rows: 21,932 of 428,000 scores differ between one 300-row call and blocks of 7, 293 and 128 rows), so
- * near-tied passages can swap when the queries searched together change.
+ * its place in the block (on random 32-dim rows, 21,932 of 428,000 scores differed between one
+ * 300-row call and blocks of 7, 293 and 128 rows), so near-tied passages can swap when the
+ * queries searched together change.
  */
 const SCORE_BUFFER_FLOATS = 1 << 26;
 

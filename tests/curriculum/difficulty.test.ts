@@ -1,7 +1,8 @@
 /** Difficulty, "got wrong" and histograms on the real DL19 runs. */
 import { strict as assert } from 'node:assert';
-import { loadDataset, readTrecRun, type Dataset } from '../../lib/data';
+import type { Dataset } from '../../lib/data';
 import type { Run } from '../../lib/data/types';
+import { loadDl19Runs } from './dl19Runs';
 import { difficultyHistogram, gotWrong, runDifficulty } from '../../lib/curriculum';
 import { evaluate } from '../../lib/eval';
 
@@ -11,9 +12,7 @@ describe('curriculum on DL19 (student = the BM25 run, teacher = SPLADE++)', func
   let bm25: Run;
   let splade: Run;
   before(async () => {
-    ds = await loadDataset('dl19');
-    bm25 = (await readTrecRun(ds.runFiles.BM25)).value;
-    splade = (await readTrecRun(ds.runFiles.SPLADE_P_P_ENSEMBLE_DISTIL)).value;
+    ({ ds, bm25, splade } = await loadDl19Runs());
   });
 
   it('rank of the best positive agrees with RR from the evaluator; KL to the teacher is finite', () => {

@@ -5,8 +5,9 @@
 import { strict as assert } from 'node:assert';
 import { parseExperimentConfig, systemConfig } from '../../lib/config';
 import { difficultyHistogram, gotWrong, runDifficulty } from '../../lib/curriculum';
-import { loadDataset, readTrecRun, type Dataset } from '../../lib/data';
+import type { Dataset } from '../../lib/data';
 import type { Run } from '../../lib/data/types';
+import { loadDl19Runs } from '../curriculum/dl19Runs';
 import { GotWrongCounter } from '../../lib/pipeline/stages/gotWrong';
 
 describe('pipeline/gotWrong: the streamed rule equals the whole-run rule', function () {
@@ -15,9 +16,7 @@ describe('pipeline/gotWrong: the streamed rule equals the whole-run rule', funct
   let bm25: Run;
   let splade: Run;
   before(async () => {
-    ds = await loadDataset('dl19');
-    bm25 = (await readTrecRun(ds.runFiles.BM25)).value;
-    splade = (await readTrecRun(ds.runFiles.SPLADE_P_P_ENSEMBLE_DISTIL)).value;
+    ({ ds, bm25, splade } = await loadDl19Runs());
   });
 
   for (const rule of [{ rule: 'top-k', k: 10 }, { rule: 'top-k', k: 1 }, { rule: 'mrr-below', x: 0.5 }] as const) {

@@ -59,7 +59,7 @@ describe('pipeline/harder: batches and the hard-block file', function () {
         });
         assert.deepEqual(built.hard, { ...carried, hardBlocksFile: path });
       }
-      const table = hardTable(carried);
+      const table = hardTable(carried)!;
       assert.deepEqual(table.models.map((m) => m.name), whole.models);
       assert.deepEqual([...table.byQuery.keys()], whole.blocks.map((b) => b.queryId));
       for (const b of whole.blocks) {

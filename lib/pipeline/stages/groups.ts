@@ -29,8 +29,7 @@ export interface IterationGroups {
 export function trainingGroups(config: MethodConfig, table: ScoreTable, split: Split, trainIds: readonly QueryId[], state: CarriedState, seed: number): IterationGroups {
   const opts = { negatives: config.train.negatives, relLevel: config.eval.relLevel, seed };
   const base = planTrainingGroups(restrictQueries(table, new Set(trainIds)), split.queries, split.collection, split.qrels, opts);
-  const hard = !state.hardBlocksFile && (state.hardBlocks ?? []).length === 0
-    ? []
-    : planTrainingGroups(hardTable(state), split.queries, split.collection, split.qrels, { ...opts, seed: seed + 1 }).groups;
+  const hardBlocks = hardTable(state);
+  const hard = hardBlocks ? planTrainingGroups(hardBlocks, split.queries, split.collection, split.qrels, { ...opts, seed: seed + 1 }).groups : [];
   return { groups: concatGroups(base.groups, hard), base: base.groups.byQuery(), baseReport: base.report, hardGroups: hard.length };
 }

@@ -149,8 +149,9 @@ export class HardBlockFile extends ReadonlyMapBase<QueryId, QueryScores> {
   }
 }
 
-/** The carried hard blocks as a score table (teacher column first): the file's, or the inline blocks of a state written before it. */
-export function hardTable(state: Pick<CarriedState, 'hardModels' | 'hardBlocks' | 'hardBlocksFile'>): ScoreTable {
+/** The carried hard blocks as a score table (teacher column first): the file's, or the inline blocks of a state written before it; undefined when there are none. */
+export function hardTable(state: Pick<CarriedState, 'hardModels' | 'hardBlocks' | 'hardBlocksFile'>): ScoreTable | undefined {
+  if (!state.hardBlocksFile && !state.hardBlocks?.length) return undefined;
   const models = state.hardModels.map((name, i) => ({ name, role: i === 0 ? 'teacher' as const : 'assistant' as const }));
   if (state.hardBlocksFile) return { models, byQuery: new HardBlockFile(state.hardBlocksFile, models.length) };
   const byQuery = new Map<QueryId, QueryScores>((state.hardBlocks ?? []).map((b) => [b.queryId, {

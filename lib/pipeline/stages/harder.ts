@@ -21,7 +21,7 @@ import type { Split } from '../splits';
 import { HardBlockWriter } from './hardBlocks';
 import { minable, minedBlocks, teacherSource } from './mine';
 import { withStudentSearch, type StudentSearch } from './retrieve';
-import { scoreNewPairs } from './scoreNew';
+import { hardModelsOf, scoreNewPairs } from './scoreNew';
 import type { CarriedState, PairCounts } from './state';
 
 /** Got-wrong queries mined and scored at once: bounds what a batch holds, whatever the number of got-wrong queries. */
@@ -79,7 +79,7 @@ export async function buildHarderData(
 ): Promise<HarderData> {
   const ids = minable(wrong, base);
   const fromStudent = config.iterations.negativesFrom === 'student';
-  const models = [config.teacher.name, ...carried.pool.map((p) => p.name)];
+  const models = hardModelsOf(config, carried.pool);
   const writer = HardBlockWriter.create(o.path, models);
   let mining: MiningReport | undefined;
   let newPairs = 0, pairs = 0;
@@ -94,7 +94,7 @@ export async function buildHarderData(
       mining = addReports(mining, mined.report);
       newPairs += mined.newPairs;
       if (mined.blocks.length === 0) continue;
-      const scored = await scoreNewPairs({ ...mined, searched: 0 }, carried, scorers, current, split, config);
+      const scored = await scoreNewPairs(mined, carried, scorers, current, split, config);
       writer.append(scored.blocks);
       pairs += scored.blocks.reduce((a, b) => a + b.docIds.length, 0);
       for (const m of models) {

@@ -23,15 +23,20 @@ export interface ScoredNewPairs {
   readonly counts: Record<string, PairCounts>;
 }
 
-async function scoreWith(scorer: Scorer, split: Split, mined: MinedCandidates): Promise<Float64Array[]> {
+async function scoreWith(scorer: Scorer, split: Split, mined: Pick<MinedCandidates, 'blocks'>): Promise<Float64Array[]> {
   const out: Float64Array[] = [];
   for (const b of mined.blocks) out.push(await scorer.score(split.queries.queries.get(b.queryId)!, b.docIds, split.collection));
   return out;
 }
 
 /** A student column's scores: the current model, or the checkpoint of an earlier iteration's student. */
-async function scoreWithStudent(model: StudentModel, split: Split, mined: MinedCandidates): Promise<Float64Array[]> {
+async function scoreWithStudent(model: StudentModel, split: Split, mined: Pick<MinedCandidates, 'blocks'>): Promise<Float64Array[]> {
   return withStudentEncoder(model, (encoder) => scoreWith(new DenseScorer(encoder, { batchSize: 64 }), split, mined));
+}
+
+/** The columns new pairs are scored with: the teacher, then every pool member. */
+export function hardModelsOf(config: MethodConfig, pool: CarriedState['pool']): string[] {
+  return [config.teacher.name, ...pool.map((p) => p.name)];
 }
 
 /**
@@ -39,10 +44,10 @@ async function scoreWithStudent(model: StudentModel, split: Split, mined: MinedC
  * just joined the pool), then fills missing scores with the config's policy.
  */
 export async function scoreNewPairs(
-  mined: MinedCandidates, state: Pick<CarriedState, 'pool' | 'studentColumns'>, scorers: ReadonlyMap<string, Scorer>,
+  mined: Pick<MinedCandidates, 'blocks'>, state: Pick<CarriedState, 'pool' | 'studentColumns'>, scorers: ReadonlyMap<string, Scorer>,
   current: { name: string; model: StudentModel }, split: Split, config: MethodConfig,
 ): Promise<ScoredNewPairs> {
-  const models = [config.teacher.name, ...state.pool.map((p) => p.name)];
+  const models = hardModelsOf(config, state.pool);
   const columns: Float64Array[][] = [];
   for (const name of models) {
     const scorer = scorers.get(name);
