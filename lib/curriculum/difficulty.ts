@@ -19,7 +19,7 @@ export interface QueryDifficulty {
   readonly bestPositiveRank: number | null;
   /** 1 / bestPositiveRank (no cutoff); 0 when not retrieved. */
   readonly rr: number;
-  /** KL(P_T ‖ P_S) over the student's retrieved list (teacher's missing scores filled); NaN without a teacher. */
+  /** KL(P_T ‖ P_S) over the student's retrieved list (teacher's missing scores filled); NaN without a teacher or with `kl: false`. */
   readonly klToTeacher: number;
 }
 
@@ -32,6 +32,8 @@ export interface DifficultyOptions {
   readonly teacher?: Run;
   /** Only the student's top `klDepth` entries enter the KL (default 100). */
   readonly klDepth?: number;
+  /** Whether to compute the KL at all (default true); the got-wrong rule reads only the ranks. */
+  readonly kl?: boolean;
   readonly distribution?: DistributionOptions;
   readonly missing?: MissingPolicy;
 }
@@ -52,14 +54,25 @@ function klOver(student: readonly RunEntry[], teacher: readonly RunEntry[] | und
 export function queryDifficulty(qid: QueryId, entries: readonly RunEntry[], opts: DifficultyOptions = {}): QueryDifficulty {
   const relLevel = opts.relLevel ?? 1;
   const ranked = rankEntries(entries, 'score');
-  const teacherEntries = opts.teacher?.byQuery.get(qid);
-  const teacherRanked = teacherEntries ? rankEntries(teacherEntries, 'score') : undefined;
+  const withKl = opts.kl ?? true;
+  // The teacher's list is read (a score-log record at scale) only where it is used.
+  let teacherRanked: RunEntry[] | undefined;
+  let teacherRead = false;
+  const teacher = (): RunEntry[] | undefined => {
+    if (!teacherRead) {
+      const entries = opts.teacher?.byQuery.get(qid);
+      teacherRanked = entries ? rankEntries(entries, 'score') : undefined;
+      teacherRead = true;
+    }
+    return teacherRanked;
+  };
   const judged = opts.qrels?.judgments.get(qid);
   let targets = new Set<DocId>([...(judged ?? [])].filter(([, g]) => g >= relLevel).map(([d]) => d));
   let basis: DifficultyBasis = 'qrels';
   if (targets.size === 0) {
-    basis = teacherRanked && teacherRanked.length > 0 ? 'teacher' : 'none';
-    targets = new Set(basis === 'teacher' ? [teacherRanked![0].docId] : []);
+    const top = teacher();
+    basis = top && top.length > 0 ? 'teacher' : 'none';
+    targets = new Set(basis === 'teacher' ? [top![0].docId] : []);
   }
   const pos = ranked.findIndex((e) => targets.has(e.docId));
   const depth = opts.klDepth ?? 100;
@@ -68,7 +81,7 @@ export function queryDifficulty(qid: QueryId, entries: readonly RunEntry[], opts
     basis,
     bestPositiveRank: pos < 0 ? null : pos + 1,
     rr: pos < 0 ? 0 : 1 / (pos + 1),
-    klToTeacher: klOver(ranked.slice(0, depth), teacherRanked, opts),
+    klToTeacher: withKl ? klOver(ranked.slice(0, depth), teacher(), opts) : NaN,
   };
 }
 

@@ -13,16 +13,41 @@ function byRankColumn(entries: readonly RunEntry[]): RunEntry[] {
 }
 
 /**
- * Per query, the union of the top-`depth` passages of `runs`, interleaved by rank: rank 1 of every
- * run (in the order `runs` are given), then rank 2, and so on, each passage once. The rank column is
- * used, not the score, because reranker files (RankGPT, RankVicuna) carry a copy of BM25's scores.
- * Queries come in order of first appearance across the runs, or as listed in `opts.queries`.
+ * One query's candidates: the union of the top-`depth` passages of `runs`, interleaved by rank:
+ * rank 1 of every run (in the order `runs` are given), then rank 2, and so on, each passage once.
+ * The rank column is used, not the score, because reranker files (RankGPT, RankVicuna) carry a
+ * copy of BM25's scores.
+ */
+export function candidateListOf(runs: readonly Run[], queryId: QueryId, depth: number): DocId[] {
+  const tops = runs.map((r) => byRankColumn(r.byQuery.get(queryId) ?? []).slice(0, depth));
+  const seen = new Set<DocId>();
+  const list: DocId[] = [];
+  for (let pos = 0; pos < depth; pos++) {
+    for (const top of tops) {
+      const e = top[pos];
+      if (e !== undefined && !seen.has(e.docId)) {
+        seen.add(e.docId);
+        list.push(e.docId);
+      }
+    }
+  }
+  return list;
+}
+
+/** Throws unless `depth` is a positive integer. */
+export function checkCandidateDepth(depth: number): void {
+  if (!Number.isInteger(depth) || depth < 1) throw new Error(`candidate depth must be a positive integer, got ${depth}`);
+}
+
+/**
+ * Per query, {@link candidateListOf} `runs`. Queries come in order of first appearance across the
+ * runs, or as listed in `opts.queries`.
  */
 export function candidatesFromRuns(
   runs: readonly Run[],
   opts: { depth: number; queries?: Iterable<QueryId> },
 ): CandidateLists {
-  if (!Number.isInteger(opts.depth) || opts.depth < 1) throw new Error(`candidatesFromRuns: depth must be a positive integer, got ${opts.depth}`);
+  checkCandidateDepth(opts.depth);
   const order: QueryId[] = [];
   // One push per query: spreading a million queries into push() overflows the call stack.
   if (opts.queries) for (const q of opts.queries) order.push(q);
@@ -31,21 +56,7 @@ export function candidatesFromRuns(
     for (const run of runs) for (const q of run.byQuery.keys()) if (!seen.has(q)) { seen.add(q); order.push(q); }
   }
   const byQuery = new Map<QueryId, DocId[]>();
-  for (const q of order) {
-    const tops = runs.map((r) => byRankColumn(r.byQuery.get(q) ?? []).slice(0, opts.depth));
-    const seen = new Set<DocId>();
-    const list: DocId[] = [];
-    for (let pos = 0; pos < opts.depth; pos++) {
-      for (const top of tops) {
-        const e = top[pos];
-        if (e !== undefined && !seen.has(e.docId)) {
-          seen.add(e.docId);
-          list.push(e.docId);
-        }
-      }
-    }
-    byQuery.set(q, list);
-  }
+  for (const q of order) byQuery.set(q, candidateListOf(runs, q, opts.depth));
   return { byQuery };
 }
 

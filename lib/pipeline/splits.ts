@@ -8,13 +8,14 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { candidatesFromRuns, datasetResolver, loadProblems, readTrecRun, type DatasetResolver } from '../data';
+import { candidateListOf, checkCandidateDepth, datasetResolver, loadProblems, readTrecRun, type DatasetResolver } from '../data';
 import { specFilePaths, type DatasetSpecs } from '../config/dataset';
 import type { CandidateLists, Collection, DocId, Passage, Qrels, Query, QueryId, QuerySet, Run, RunEntry } from '../data/types';
 import type { MethodConfig, ModelRef } from '../config';
 import { runSystemOf } from '../config/model';
 import { dataRoot } from '../data/paths';
 import { ChunkedMap } from '../data/chunkedMap';
+import { CandidateListsBuilder, candidatesHeldMax } from '../data/storedCandidates';
 import { RunColumns } from '../data/runColumns';
 import { bm25Run, bm25RunNameOf, DEFAULT_BM25_FAMILY, DEFAULT_BM25_RUN_DEPTH, isBm25RunName } from './bm25Runs';
 
@@ -78,7 +79,8 @@ export function loadSplit(datasets: readonly string[], systems: readonly string[
   // The data root and the size and mtime of every file the specs name are part of the key: a
   // process that points MTA4DPR_DATA elsewhere, or whose user edited a file, reads the data again.
   const files = specFileStates(specs);
-  const key = JSON.stringify([dataRoot(), datasets, systems, depth, specs, files]);
+  // The spill threshold too: it changes how the lists are held (never their content).
+  const key = JSON.stringify([dataRoot(), datasets, systems, depth, specs, files, candidatesHeldMax()]);
   let p = splitCache.get(key);
   if (!p) {
     p = assembleSplit(datasets, systems, depth, resolverFor(specs, files));
@@ -185,11 +187,14 @@ async function assembleSplit(datasets: readonly string[], wanted: readonly strin
   if (missing.length > 0) {
     throw new Error(`split ${name}: no run for ${missing.join(', ')} (available: ${[...runs.keys()].join(', ')})`);
   }
-  const all = candidatesFromRuns(systems.map((s) => runs.get(s)!), { depth, queries: queries.keys() });
-  // A candidate without passage text cannot be encoded: count and drop it, per query.
+  checkCandidateDepth(depth);
+  const candidateRuns = systems.map((s) => runs.get(s)!);
+  // A candidate without passage text cannot be encoded: count and drop it, per query. Built query
+  // by query into lists that move to a spill file past a size (lib/data/storedCandidates.ts).
   let noText = 0;
-  const byQuery = new Map<QueryId, readonly DocId[]>();
-  for (const [q, list] of all.byQuery) {
+  const lists = new CandidateListsBuilder();
+  for (const q of queries.keys()) {
+    const list = candidateListOf(candidateRuns, q, depth);
     // The collection's own id string: the kept lists share it rather than holding ids parsed from a run.
     const kept: DocId[] = [];
     for (const d of list) {
@@ -197,8 +202,9 @@ async function assembleSplit(datasets: readonly string[], wanted: readonly strin
       if (p) kept.push(p.id);
     }
     noText += list.length - kept.length;
-    if (kept.length > 0) byQuery.set(q, kept);
+    if (kept.length > 0) lists.add(q, kept);
   }
+  const byQuery = lists.finish();
   if (noText > 0) warnings.push(`${name}: ${noText} candidate passages have no text and were left out`);
   return {
     name, datasets, queries: { name, queries }, qrels: anyQrels ? { name, judgments } : undefined,

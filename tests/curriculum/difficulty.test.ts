@@ -42,6 +42,17 @@ describe('curriculum on DL19 (student = the BM25 run, teacher = SPLADE++)', func
     assert.ok(runDifficulty(bm25).every((q) => q.basis === 'none' && !gotWrong(q)));
   });
 
+  it('without the KL, the same ranks and targets, and the teacher is read only for queries without a positive', () => {
+    for (const opts of [{ qrels: ds.qrels, relLevel: 2 }, {}]) {
+      const withKl = runDifficulty(bm25, { ...opts, teacher: splade });
+      let reads = 0;
+      const counted: Run = { name: splade.name, byQuery: { get: (q: string) => { reads += 1; return splade.byQuery.get(q); } } as unknown as Run['byQuery'] };
+      const without = runDifficulty(bm25, { ...opts, teacher: counted, kl: false });
+      assert.deepEqual(without, withKl.map((q) => ({ ...q, klToTeacher: NaN })));
+      assert.equal(reads, without.filter((q) => q.basis !== 'qrels').length);
+    }
+  });
+
   it('histogram counts every query once', () => {
     const d = runDifficulty(bm25, { qrels: ds.qrels, relLevel: 2 });
     const h = difficultyHistogram(d);

@@ -22,9 +22,10 @@ export class GotWrongCounter {
   private readonly wrong: QueryId[] = [];
   private readonly opts: DifficultyOptions;
 
-  /** `teacherRun`: the fallback target where a query has no positive, and the KL reference. */
+  /** `teacherRun`: the fallback target where a query has no positive. */
   constructor(qrels: Qrels | undefined, private readonly heldOut: ReadonlySet<QueryId>, teacherRun: Run, private readonly config: MethodConfig) {
-    this.opts = { qrels, relLevel: config.eval.relLevel, teacher: teacherRun, distribution: config.distribution };
+    // No KL: the rule reads only where the target ranks, and the teacher's list is read only where a query has no positive.
+    this.opts = { qrels, relLevel: config.eval.relLevel, teacher: teacherRun, distribution: config.distribution, kl: false };
   }
 
   /** Counts query `queryId` ranked as `ranked`. */
