@@ -10,6 +10,7 @@ import { scorerFor } from './scorers';
 import { disposeScorers } from '../assistants/scorers/create';
 import { candidateSystems, loadSplit } from './splits';
 import { withOfficialLayout } from '../data/officialLayout';
+import { MapView } from '../data/mapView';
 
 /** Options of {@link experimentAssistantsReport}. */
 export interface ExperimentAssistantsOptions {
@@ -25,7 +26,9 @@ export async function experimentAssistantsReport(experiment: ExperimentConfig, o
   const config = opts.row === undefined ? baseConfig(experiment) : systemConfig(experiment, findRow(experiment, opts.row));
   if (config.assistants.length === 0) throw new Error(`${config.name}: the assistants report needs at least one assistant`);
   const split = await loadSplit(config.data.train, candidateSystems(config), config.data.candidates.depth, withOfficialLayout(config.datasets, config.data.root));
-  const byQuery = new Map([...split.candidates.byQuery].filter(([, l]) => l.length >= 2));
+  // A view, not a copy: a split's lists may be on disk (lib/data/storedCandidates.ts).
+  const all = split.candidates.byQuery;
+  const byQuery = new MapView(all, (l) => l, (q) => (all.get(q)?.length ?? 0) >= 2);
   const teacher = await scorerFor(config.teacher, split);
   const assistants = await Promise.all(config.assistants.map((a) => scorerFor(a, split)));
   let table: ScoreTable;
