@@ -54,25 +54,19 @@ function klOver(student: readonly RunEntry[], teacher: readonly RunEntry[] | und
 export function queryDifficulty(qid: QueryId, entries: readonly RunEntry[], opts: DifficultyOptions = {}): QueryDifficulty {
   const relLevel = opts.relLevel ?? 1;
   const ranked = rankEntries(entries, 'score');
-  const withKl = opts.kl ?? true;
-  // The teacher's list is read (a score-log record at scale) only where it is used.
-  let teacherRanked: RunEntry[] | undefined;
-  let teacherRead = false;
-  const teacher = (): RunEntry[] | undefined => {
-    if (!teacherRead) {
-      const entries = opts.teacher?.byQuery.get(qid);
-      teacherRanked = entries ? rankEntries(entries, 'score') : undefined;
-      teacherRead = true;
-    }
-    return teacherRanked;
+  // The teacher's list (a score-log record at scale) is read only where it is used, and once.
+  const readTeacher = () => {
+    const entries = opts.teacher?.byQuery.get(qid);
+    return entries ? rankEntries(entries, 'score') : undefined;
   };
   const judged = opts.qrels?.judgments.get(qid);
   let targets = new Set<DocId>([...(judged ?? [])].filter(([, g]) => g >= relLevel).map(([d]) => d));
   let basis: DifficultyBasis = 'qrels';
+  let teacherRanked: RunEntry[] | undefined;
   if (targets.size === 0) {
-    const top = teacher();
-    basis = top && top.length > 0 ? 'teacher' : 'none';
-    targets = new Set(basis === 'teacher' ? [top![0].docId] : []);
+    teacherRanked = readTeacher();
+    basis = teacherRanked && teacherRanked.length > 0 ? 'teacher' : 'none';
+    targets = new Set(basis === 'teacher' ? [teacherRanked![0].docId] : []);
   }
   const pos = ranked.findIndex((e) => targets.has(e.docId));
   const depth = opts.klDepth ?? 100;
@@ -81,7 +75,7 @@ export function queryDifficulty(qid: QueryId, entries: readonly RunEntry[], opts
     basis,
     bestPositiveRank: pos < 0 ? null : pos + 1,
     rr: pos < 0 ? 0 : 1 / (pos + 1),
-    klToTeacher: withKl ? klOver(ranked.slice(0, depth), teacher(), opts) : NaN,
+    klToTeacher: (opts.kl ?? true) ? klOver(ranked.slice(0, depth), basis === 'qrels' ? readTeacher() : teacherRanked, opts) : NaN,
   };
 }
 

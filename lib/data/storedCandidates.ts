@@ -46,7 +46,7 @@ export class StoredCandidateLists extends ReadonlyMapBase<QueryId, readonly DocI
   constructor(
     /** The spill file: one JSON array per query, back to back. */
     readonly path: string,
-    private readonly queryIds: readonly QueryId[],
+    /** Query → its place in the file, in the order added. */
     private readonly positions: ReadonlyMap<QueryId, number>,
     /** Byte offset of query i's list; entry n is the file's length. */
     private readonly offsets: Float64Array,
@@ -55,7 +55,7 @@ export class StoredCandidateLists extends ReadonlyMapBase<QueryId, readonly DocI
   }
 
   get size(): number {
-    return this.queryIds.length;
+    return this.positions.size;
   }
 
   has(queryId: QueryId): boolean {
@@ -72,8 +72,8 @@ export class StoredCandidateLists extends ReadonlyMapBase<QueryId, readonly DocI
     return JSON.parse(bytes.toString('utf8')) as DocId[];
   }
 
-  *keys(): IterableIterator<QueryId> {
-    yield* this.queryIds;
+  keys(): IterableIterator<QueryId> {
+    return this.positions.keys();
   }
 }
 
@@ -81,10 +81,9 @@ export class StoredCandidateLists extends ReadonlyMapBase<QueryId, readonly DocI
 class SpillWriter {
   readonly path = spillFile();
   private readonly fd: number;
-  private readonly queryIds: QueryId[] = [];
   private readonly positions = new Map<QueryId, number>();
-  private offsets = new Float64Array(1024);
-  private written = 0;
+  /** Byte offset of each list, then the end of the last. */
+  private readonly offsets: number[] = [0];
   private pending: string[] = [];
   private pendingBytes = 0;
 
@@ -101,18 +100,10 @@ class SpillWriter {
   }
 
   append(queryId: QueryId, list: readonly DocId[]): void {
-    const i = this.queryIds.length;
-    this.queryIds.push(queryId);
-    this.positions.set(queryId, i);
+    this.positions.set(queryId, this.positions.size);
     const text = JSON.stringify(list);
     const bytes = Buffer.byteLength(text);
-    if (i + 2 > this.offsets.length) {
-      const grown = new Float64Array(this.offsets.length * 2);
-      grown.set(this.offsets);
-      this.offsets = grown;
-    }
-    this.offsets[i] = this.written + this.pendingBytes;
-    this.offsets[i + 1] = this.offsets[i] + bytes;
+    this.offsets.push(this.offsets[this.offsets.length - 1] + bytes);
     this.pending.push(text);
     this.pendingBytes += bytes;
     if (this.pendingBytes >= WRITE_CHUNK) this.flush();
@@ -127,7 +118,6 @@ class SpillWriter {
     } catch (e) {
       throw namedWriteError(this.path, e);
     }
-    this.written += chunk.length;
     this.pending = [];
     this.pendingBytes = 0;
   }
@@ -136,8 +126,7 @@ class SpillWriter {
     this.flush();
     closeSync(this.fd);
     forgetReader(this.path);
-    const offsets = this.offsets.slice(0, this.queryIds.length + 1);
-    return new StoredCandidateLists(this.path, this.queryIds, this.positions, offsets);
+    return new StoredCandidateLists(this.path, this.positions, Float64Array.from(this.offsets));
   }
 }
 
@@ -154,18 +143,16 @@ export class CandidateListsBuilder {
 
   /** Adds `queryId`'s list (a query added twice is a bug in the caller, and refused). */
   add(queryId: QueryId, list: readonly DocId[]): void {
+    if ((this.spill ?? this.held!).has(queryId)) throw new Error(`candidate lists: query ${queryId} added twice`);
     if (this.spill) {
-      if (this.spill.has(queryId)) throw new Error(`candidate lists: query ${queryId} added twice`);
       this.spill.append(queryId, list);
       return;
     }
-    const held = this.held!;
-    if (held.has(queryId)) throw new Error(`candidate lists: query ${queryId} added twice`);
-    held.set(queryId, list);
+    this.held!.set(queryId, list);
     this.heldEntries += list.length;
     if (this.heldEntries > this.heldMax) {
       this.spill = new SpillWriter();
-      for (const [q, l] of held) this.spill.append(q, l);
+      for (const [q, l] of this.held!) this.spill.append(q, l);
       this.held = undefined;
     }
   }
